@@ -1,0 +1,30 @@
+// Configuration errors and warnings: named codes (documented in docs/error-codes.md), secrets masked.
+
+/** Exit code for a configuration error (EX_CONFIG from sysexits.h). */
+export const EXIT_CONFIG = 78;
+
+/** A setting that stops startup: one precise message naming the variable, the problem and the fix. */
+export class ConfigError extends Error {
+  readonly code: string;
+  readonly exitCode = EXIT_CONFIG;
+
+  constructor(code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'ConfigError';
+    this.code = code;
+  }
+}
+
+/** A setting that works but is risky; logged once at startup as a `config_warning` audit event. */
+export interface ConfigWarning {
+  code: string;
+  message: string;
+}
+
+/** Shows a secret's shape without its value: `"****" (12 chars)`. */
+export function maskSecret(value: string): string {
+  return `"****" (${value.length} chars)`;
+}
+
+/** The fix we print for every secret that must be strong. */
+export const GENERATE_HINT = 'generate one with `npx swml-guard secret` or `openssl rand -base64 48`';

@@ -1,0 +1,169 @@
+// createApp(): the Express 5 app with every layer wired in, in the order SPEC 6.1 fixes. Never listens.
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import type { AgentBase } from '../agent/agent-base.js';
+import { accessLog } from '../observability/access-log.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { basicAuthChecker, WWW_AUTHENTICATE } from '../security/basic-auth.js';
+import { securityHeaders } from '../security/headers.js';
+import { authFailureGuard, ipRateLimit, type LimiterHooks } from '../security/rate-limit.js';
+import { signatureVerifier } from '../security/signature.js';
+import { postPromptHandler } from '../swaig/post-prompt.js';
+import { swaigHandler } from '../swaig/dispatch.js';
+import { baseUrlResolver } from '../swml/base-url.js';
+import { swmlHandler } from '../swml/handler.js';
+import { jsonBody } from './body.js';
+import { auditContext } from './context.js';
+import { ERRORS, sendError, type ErrorStatus } from './errors.js';
+import { internalApp } from './internal.js';
+
+export interface GuardHandle {
+  readonly runtime: Runtime;
+  /** The internal-port app: /metrics and /admin. */
+  readonly internal: Express;
+  /** `ready` answers 200 only while true; serve() flips it when listening and when draining. */
+  ready: boolean;
+  draining: boolean;
+  /** Releases timers and connections held by the shared state. */
+  close(): Promise<void>;
+}
+
+export type GuardApp = Express & { guard: GuardHandle };
+export type AppOptions = RuntimeOptions;
+
+const HEALTH = JSON.stringify({ status: 'ok' });
+const READY = JSON.stringify({ status: 'ready' });
+
+function only(methods: string[], route: string): RequestHandler {
+  const allow = methods.join(', ');
+  return function methodGuard(req, res, next) {
+    res.locals.route = route;
+    if (methods.includes(req.method)) return next();
+    res.setHeader('Allow', allow);
+    sendError(res, 405);
+  };
+}
+
+/**
+ * Builds the agent's Express app. Use `serve()` to listen; use this for tests and embedding.
+ *
+ * @example
+ * const app = createApp(agent, { env: { SWML_BASIC_AUTH_PASSWORD: '...' } });
+ * await request(app).get('/').auth('signalwire', password).expect(200);
+ */
+export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp {
+  const rt = createRuntime(agent, options);
+  const { config, metrics, audit } = rt;
+  const app = express() as GuardApp;
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', config.trustProxy > 0 ? config.trustProxy : false);
+
+  const hooks: LimiterHooks = {
+    logger: rt.logger,
+    onLimited(req, limiter) {
+      metrics.rateLimited.inc({ limiter });
+      audit.security('rate_limited', auditContext(req), { limiter });
+    },
+  };
+  const ipLimit = ipRateLimit({ limit: config.limits.ip, store: rt.state.limiterStore('ip:'), hooks });
+  const authGuard = authFailureGuard({
+    limit: config.limits.authFailures,
+    store: rt.state.limiterStore('authfail:'),
+    hooks,
+  });
+  const checkAuth = basicAuthChecker({
+    user: config.basicAuth.user,
+    password: config.basicAuth.password,
+    previousPassword: config.basicAuth.previousPassword,
+  });
+  const baseUrl = baseUrlResolver(config);
+
+  function basicAuth(req: Request, res: Response, next: NextFunction): void {
+    const failure = checkAuth(req);
+    if (failure === undefined) return next();
+    metrics.authFailures.inc({ layer: 'basic', reason: failure });
+    audit.security('auth_failure', auditContext(req), {
+      layer: 'basic',
+      reason: failure,
+      route: res.locals.route,
+    });
+    void authGuard.recordFailure(req);
+    res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    sendError(res, 401);
+  }
+
+  const verify = config.signingKey ? signatureVerifier(config.signingKey) : undefined;
+  function signature(req: Request, res: Response, next: NextFunction): void {
+    if (verify === undefined || req.method !== 'POST') return next();
+    const header = req.headers['x-signalwire-signature'];
+    const failure = verify(
+      `${baseUrl(req)}${req.originalUrl}`,
+      req.rawBody ?? Buffer.alloc(0),
+      typeof header === 'string' ? header : undefined,
+    );
+    if (failure === undefined) return next();
+    metrics.authFailures.inc({ layer: 'signature', reason: failure });
+    audit.security('signature_rejected', auditContext(req), { reason: failure, route: res.locals.route });
+    sendError(res, 403);
+  }
+
+  const body = jsonBody({ limit: config.maxRequestSize });
+  const guarded = (methods: string[], route: string, handler: RequestHandler): RequestHandler[] => [
+    only(methods, route),
+    ipLimit,
+    (req, res, next) => authGuard.gate(req, res, next),
+    basicAuth,
+    body,
+    signature,
+    handler,
+  ];
+
+  app.use(accessLog(rt.logger, metrics));
+  app.use(securityHeaders({ trustProxy: config.trustProxy }));
+  app.use(function drainingHeader(_req, res, next) {
+    if (app.guard.draining) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.all('/health', only(['GET', 'HEAD'], '/health'), (_req, res) => {
+    res.status(200).type('application/json').end(HEALTH);
+  });
+  app.all('/ready', only(['GET', 'HEAD'], '/ready'), (_req, res) => {
+    if (app.guard.ready && !app.guard.draining)
+      return void res.status(200).type('application/json').end(READY);
+    sendError(res, 503);
+  });
+
+  const route = agent.route;
+  const router = express.Router({ strict: false });
+  router.all('/', ...guarded(['GET', 'POST'], route, swmlHandler(rt, baseUrl)));
+  router.all('/swaig', ...guarded(['POST'], `${route}swaig`, swaigHandler(rt)));
+  router.all('/post_prompt', ...guarded(['POST'], `${route}post_prompt`, postPromptHandler(rt)));
+  app.use(route, router);
+
+  app.use((_req: Request, res: Response) => {
+    sendError(res, 404);
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500 && status in ERRORS) {
+      return sendError(res, status as ErrorStatus);
+    }
+    rt.logger.error({ err, request_id: auditContext(req).request_id }, 'unhandled error');
+    sendError(res, 500);
+  });
+
+  app.guard = {
+    runtime: rt,
+    internal: internalApp(rt),
+    ready: true,
+    draining: false,
+    close: () => rt.state.close(),
+  };
+  return app;
+}

@@ -1,0 +1,85 @@
+// The internal port (SPEC 10): /metrics, and /admin for the emergency switch. Never published.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { EmergencyLevel } from '../config/index.js';
+import type { Runtime } from '../runtime.js';
+import { timingSafeEqual } from '../security/timing-safe.js';
+import { jsonBody } from './body.js';
+import { auditContext } from './context.js';
+import { sendError } from './errors.js';
+
+const LEVELS = new Set<EmergencyLevel>(['off', 'secure', 'all']);
+
+function statusOf(rt: Runtime) {
+  return {
+    level: rt.state.emergency.level(),
+    disabled_functions: rt.state.emergency.disabledFunctions(),
+    functions: [...rt.tools.values()].map((t) => ({
+      name: t.name,
+      secure: t.secure,
+      enabled: !rt.state.emergency.isDisabled(t.name),
+    })),
+    shared_state: rt.state.kind,
+  };
+}
+
+/** Builds the internal app. Admin routes exist only when SWML_ADMIN_TOKEN is set. */
+export function internalApp(rt: Runtime): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const { registry } = rt.metrics;
+
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', registry.contentType);
+    res.end(await registry.metrics());
+  });
+  app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+
+  const token = rt.config.adminToken;
+  if (token !== undefined) {
+    const expected = `Bearer ${token}`;
+    const admin = express.Router();
+    admin.use(function adminAuth(req: Request, res: Response, next: NextFunction) {
+      const header = req.headers.authorization ?? '';
+      // Compare the whole header through the shared constant-time helper; any case of "Bearer".
+      const normalized = /^bearer /i.test(header) ? `Bearer ${header.slice(7)}` : header;
+      if (timingSafeEqual(normalized, expected)) return next();
+      rt.audit.security('auth_failure', auditContext(req), {
+        layer: 'admin',
+        reason: header ? 'invalid' : 'missing',
+      });
+      res.setHeader('WWW-Authenticate', 'Bearer realm="swml-guard-admin"');
+      sendError(res, 401);
+    });
+    admin.use(jsonBody({ limit: 16 * 1024 }));
+    admin.get('/status', (_req, res) => void res.json(statusOf(rt)));
+    admin.post('/emergency', async (req, res) => {
+      const { level, reason } = req.body as { level?: unknown; reason?: unknown };
+      if (typeof level !== 'string' || !LEVELS.has(level as EmergencyLevel))
+        return sendError(res, 400, 'level must be off, secure or all');
+      if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500))
+        return sendError(res, 400, 'reason must be a string of at most 500 characters');
+      const from = rt.state.emergency.level();
+      await rt.state.emergency.setLevel(level as EmergencyLevel);
+      rt.audit.event('emergency_mode_changed', auditContext(req), { from, to: level, reason, via: 'admin' });
+      res.json(statusOf(rt));
+    });
+    admin.post('/functions/:name', async (req, res) => {
+      const name = req.params.name ?? '';
+      if (!rt.tools.has(name)) return sendError(res, 404, 'unknown function');
+      const { enabled } = req.body as { enabled?: unknown };
+      if (typeof enabled !== 'boolean') return sendError(res, 400, 'enabled must be true or false');
+      await rt.state.emergency.setFunctionEnabled(name, enabled);
+      rt.audit.event('emergency_mode_changed', auditContext(req), { function: name, enabled, via: 'admin' });
+      res.json(statusOf(rt));
+    });
+    app.use('/admin', admin);
+  }
+
+  app.use((_req: Request, res: Response) => sendError(res, 404));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    rt.logger.error({ err }, 'internal port error');
+    sendError(res, 500);
+  });
+  return app;
+}

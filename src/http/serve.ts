@@ -1,0 +1,99 @@
+// serve(): listens on the agent port (HTTP or direct TLS) and the internal port; drains on SIGTERM/SIGINT.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { AgentBase } from '../agent/agent-base.js';
+import { createApp, type AppOptions, type GuardApp } from './app.js';
+
+export interface ServeOptions extends AppOptions {
+  /** Install SIGTERM/SIGINT handlers that drain and exit (default true). */
+  handleSignals?: boolean;
+  /** Longest wait for in-flight requests on shutdown (default: function timeout + 5 s). */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningAgent {
+  app: GuardApp;
+  server: Server;
+  internalServer: Server;
+  port: number;
+  metricsPort: number;
+  /** Drains: /ready goes 503, new connections are refused, in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Starts the agent. Resolves once both ports listen.
+ *
+ * @example
+ * const running = await serve(agent);
+ * console.log(`listening on ${running.port}`);
+ */
+export async function serve(agent: AgentBase, options: ServeOptions = {}): Promise<RunningAgent> {
+  const app = createApp(agent, options);
+  const { config, logger } = app.guard.runtime;
+  app.guard.ready = false;
+  const server = config.tls.enabled
+    ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, app)
+    : createHttpServer(app);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = config.functionTimeoutMs + 20_000;
+  server.keepAliveTimeout = 5_000;
+  const internalServer = createHttpServer(app.guard.internal);
+  const port = await listen(server, config.port, config.host);
+  const metricsPort = await listen(internalServer, config.metricsPort, config.metricsHost);
+  app.guard.ready = true;
+  logger.info(
+    { port, metrics_port: metricsPort, tls: config.tls.enabled, route: agent.route, agent: agent.name },
+    'swml-guard listening',
+  );
+
+  const drainTimeoutMs = options.drainTimeoutMs ?? config.functionTimeoutMs + 5_000;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      app.guard.draining = true;
+      logger.info('draining: refusing new connections, finishing in-flight requests');
+      await closeServer(server, drainTimeoutMs);
+      await closeServer(internalServer, 1_000);
+      await app.guard.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  if (options.handleSignals ?? true) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutdown requested');
+      void close().then(() => {
+        logger.flush?.();
+        process.exit(0);
+      });
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { app, server, internalServer, port, metricsPort, close };
+}

@@ -1,0 +1,109 @@
+// Signed, self-contained function tokens bound to (key id, function, call_id, expiry, nonce).
+import { createHmac, randomBytes } from 'node:crypto';
+import { sha256, timingSafeEqual } from './timing-safe.js';
+
+/**
+ * Why a token is bound to the call_id as well as the function: a token leaks with the SWML document
+ * or a webhook URL (logs, proxies, a compromised call leg). Bound to one function it could still be
+ * replayed from any other call; bound to one call, a captured token only works for the call it was
+ * minted for, until that call ends (post_prompt revokes it) or the token expires.
+ * The reason a check failed is returned for logs and metrics only; the HTTP answer is one uniform 403.
+ */
+export type TokenFailure =
+  | 'missing'
+  | 'malformed'
+  | 'invalid'
+  | 'unknown_key'
+  | 'expired'
+  | 'wrong_function'
+  | 'wrong_call'
+  | 'revoked';
+
+export interface TokenClaims {
+  kid: string;
+  functionName: string;
+  callId: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+export interface FunctionTokensOptions {
+  secret: string;
+  previousSecret?: string | undefined;
+  ttlSeconds: number;
+  /** Clock in milliseconds (tests use fake timers through Date.now). */
+  now?: () => number;
+}
+
+export interface FunctionTokens {
+  mint(functionName: string, callId: string): string;
+  /** Checks signature, key, expiry and binding; revocation is checked by the caller (it may be remote). */
+  verify(
+    token: string | undefined,
+    functionName: string,
+    callId: string | undefined,
+  ): TokenClaims | TokenFailure;
+  readonly ttlSeconds: number;
+}
+
+const VERSION = 'v1';
+const MAX_TOKEN_LENGTH = 1024;
+
+/** Identifies which secret signed a token (also used by the log scrubber to spot tokens). */
+export function keyId(secret: string): string {
+  // Identifies which secret signed a token without revealing anything usable about it.
+  return sha256(`swml-guard-kid:${secret}`).subarray(0, 6).toString('base64url');
+}
+
+function signingInput(kid: string, fn: string, callId: string, exp: number, nonce: string): string {
+  return `${VERSION}\n${kid}\n${fn}\n${callId}\n${exp}\n${nonce}`;
+}
+
+/**
+ * Creates the minting and verifying functions for one app. Keys are derived once here.
+ *
+ * Token format: `<kid>.<base64url(fn \n callId \n exp \n nonce)>.<base64url(hmac-sha256)>`.
+ *
+ * @example
+ * const tokens = functionTokens({ secret, ttlSeconds: 3600 });
+ * const t = tokens.mint('transfer_funds', callId);
+ * tokens.verify(t, 'transfer_funds', callId); // claims, or a failure reason
+ */
+export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
+  const now = options.now ?? Date.now;
+  const keys = new Map<string, string>();
+  keys.set(keyId(options.secret), options.secret);
+  if (options.previousSecret) keys.set(keyId(options.previousSecret), options.previousSecret);
+  const currentKid = keyId(options.secret);
+  const sign = (secret: string, input: string) => createHmac('sha256', secret).update(input).digest();
+
+  return {
+    ttlSeconds: options.ttlSeconds,
+    mint(functionName, callId) {
+      const exp = Math.floor(now() / 1000) + options.ttlSeconds;
+      const nonce = randomBytes(9).toString('base64url');
+      const payload = Buffer.from(`${functionName}\n${callId}\n${exp}\n${nonce}`).toString('base64url');
+      const mac = sign(options.secret, signingInput(currentKid, functionName, callId, exp, nonce));
+      return `${currentKid}.${payload}.${mac.toString('base64url')}`;
+    },
+    verify(token, functionName, callId) {
+      if (token === undefined || token === '') return 'missing';
+      if (token.length > MAX_TOKEN_LENGTH) return 'malformed';
+      const parts = token.split('.');
+      if (parts.length !== 3) return 'malformed';
+      const [kid = '', payload = '', mac = ''] = parts;
+      const fields = Buffer.from(payload, 'base64url').toString('utf8').split('\n');
+      if (fields.length !== 4 || !/^\d{1,12}$/.test(fields[2] ?? '') || mac.length === 0) return 'malformed';
+      const [fn = '', boundCall = '', expText = '', nonce = ''] = fields;
+      const secret = keys.get(kid);
+      if (secret === undefined) return 'unknown_key';
+      const exp = Number(expText);
+      const expected = sign(secret, signingInput(kid, fn, boundCall, exp, nonce));
+      if (!timingSafeEqual(Buffer.from(mac, 'base64url'), expected)) return 'invalid';
+      if (exp * 1000 <= now()) return 'expired';
+      if (!timingSafeEqual(fn, functionName)) return 'wrong_function';
+      if (callId === undefined || callId === '' || !timingSafeEqual(boundCall, callId)) return 'wrong_call';
+      return { kid, functionName: fn, callId: boundCall, exp };
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// The one constant-time comparison: hash both sides to equal-length digests, then crypto.timingSafeEqual.
+import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
+
+function digest(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * Compares two secrets in time that depends on neither their contents nor their lengths.
+ * Hashing first makes the inputs equal-length, so `timingSafeEqual` never throws and no
+ * early return reveals a length mismatch.
+ *
+ * @example
+ * timingSafeEqual(suppliedPassword, expectedPassword); // boolean
+ */
+export function timingSafeEqual(a: string | Buffer, b: string | Buffer): boolean {
+  return cryptoTimingSafeEqual(digest(a), digest(b));
+}
+
+/** Compares a supplied value against a precomputed sha256 digest (saves one hash per request). */
+export function timingSafeEqualDigest(supplied: string | Buffer, expectedDigest: Buffer): boolean {
+  return cryptoTimingSafeEqual(digest(supplied), expectedDigest);
+}
+
+export { digest as sha256 };

@@ -1,0 +1,33 @@
+// Interfaces for the state replicas must share: token revocations, emergency mode, limiter counters.
+import type { Store } from 'express-rate-limit';
+import type { EmergencyLevel } from '../config/index.js';
+
+/** Ended calls whose tokens must no longer work. Entries expire with the longest token lifetime. */
+export interface RevocationStore {
+  revokeCall(callId: string, ttlSeconds: number): Promise<void>;
+  isRevoked(callId: string): Promise<boolean>;
+}
+
+/** Emergency level and disabled tools. Reads are synchronous (hot path); writes propagate to replicas. */
+export interface EmergencyStore {
+  level(): EmergencyLevel;
+  isDisabled(functionName: string): boolean;
+  disabledFunctions(): string[];
+  setLevel(level: EmergencyLevel): Promise<void>;
+  setFunctionEnabled(functionName: string, enabled: boolean): Promise<void>;
+  /** Called with the new level whenever it changes (here or on another replica). */
+  onChange(listener: (level: EmergencyLevel) => void): void;
+}
+
+/** Everything shared; `close()` releases connections and timers. */
+export interface SharedState {
+  readonly kind: 'memory' | 'redis';
+  readonly revocations: RevocationStore;
+  readonly emergency: EmergencyStore;
+  /**
+   * A new, uninitialised express-rate-limit store for one limiter (the prefix keeps limiters apart in Redis).
+   * `rateLimit()` initialises it; counters used directly call `initCounter()`.
+   */
+  limiterStore(prefix: string): Store;
+  close(): Promise<void>;
+}

@@ -1,0 +1,39 @@
+// The function-token gate for secure tools and post_prompt: every check of SPEC 6.2, one uniform 403.
+import type { Request } from 'express';
+import type { TokenFailure } from '../security/function-token.js';
+import type { Runtime } from '../runtime.js';
+
+/** `__token` (what we mint) or `token` (accepted too); a repeated parameter is malformed. */
+function tokenFrom(req: Request): string | undefined | null {
+  const query = req.query as Record<string, unknown>;
+  const value = query.__token ?? query.token;
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Verifies the request's token for `functionName` and the body's `call_id`, then that the call has not
+ * ended. No check is skipped: a missing token or call_id fails. Returns the failure reason (counted in
+ * `swml_auth_failures_total{layer="token"}`) or undefined when the token is good.
+ * If the revocation store cannot answer, the token is refused: for tools that move money we fail closed.
+ */
+export async function checkToken(
+  rt: Runtime,
+  req: Request,
+  functionName: string,
+  callId: string | undefined,
+): Promise<TokenFailure | undefined> {
+  const token = tokenFrom(req);
+  const claims = token === null ? 'malformed' : rt.tokens.verify(token, functionName, callId);
+  let failure: TokenFailure | undefined = typeof claims === 'string' ? claims : undefined;
+  if (failure === undefined && callId !== undefined) {
+    try {
+      if (await rt.state.revocations.isRevoked(callId)) failure = 'revoked';
+    } catch (err) {
+      rt.logger.error({ err }, 'revocation store unavailable; refusing the token (fail closed)');
+      failure = 'revoked';
+    }
+  }
+  if (failure !== undefined) rt.metrics.authFailures.inc({ layer: 'token', reason: failure });
+  return failure;
+}

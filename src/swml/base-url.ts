@@ -1,0 +1,55 @@
+// The public base URL webhooks are built from (SPEC 5), resolved without ever trusting an unvetted header.
+import type { Request } from 'express';
+import { isIP } from 'node:net';
+import type { Config } from '../config/index.js';
+import { forwardedValue } from '../http/forwarded.js';
+
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
+
+/** A host name or IP literal with an optional port: what a forwarded host may look like. */
+export function isValidHost(value: string): boolean {
+  if (value.length === 0 || value.length > 261) return false;
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!match) return false;
+  const [, host = '', port] = match;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  if (host.startsWith('[')) return isIP(host.slice(1, -1)) === 6;
+  return isIP(host) === 4 || HOST_NAME.test(host);
+}
+
+/**
+ * Builds the resolver once. Why the order matters: SignalWire calls back the URLs we put in the SWML,
+ * with the Basic Auth credentials in them. If a client could pick the host (the reference SDK trusts any
+ * `X-Forwarded-Host` and even stores it), one request would redirect those credentials to an attacker.
+ * So: a configured URL wins; forwarded headers count only with SWML_TRUST_PROXY > 0, from the trusted
+ * hop, after syntax checks; the Host header is used only when it names this machine (localhost or an IP).
+ * Nothing is stored between requests.
+ *
+ * @example
+ * const baseUrl = baseUrlResolver(config);
+ * baseUrl(req); // 'https://agent.example.com'
+ */
+export function baseUrlResolver(config: Config): (req: Request) => string {
+  if (config.proxyUrlBase) {
+    const fixed = config.proxyUrlBase;
+    return () => fixed;
+  }
+  const tlsBase = config.tls.enabled && config.domain ? `https://${config.domain}` : undefined;
+  const hops = config.trustProxy;
+
+  return function resolveBaseUrl(req) {
+    if (hops > 0) {
+      const proto = forwardedValue(req, 'x-forwarded-proto', hops);
+      const host = forwardedValue(req, 'x-forwarded-host', hops);
+      if ((proto === 'https' || proto === 'http') && host !== undefined && isValidHost(host))
+        return `${proto}://${host}`;
+    }
+    const port = req.socket.localPort ?? config.port;
+    if (tlsBase) return port === 443 ? tlsBase : `${tlsBase}:${port}`;
+    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '');
+    const bare = hostHeader.startsWith('[') ? hostHeader.slice(1, -1) : hostHeader;
+    const local = bare === 'localhost' || isIP(bare) !== 0 ? hostHeader : 'localhost';
+    return `http://${local}:${port}`;
+  };
+}

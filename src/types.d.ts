@@ -1,0 +1,12 @@
+// Express Request additions, in one place.
+import 'express';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The exact bytes received (for signatures); set by jsonBody(). */
+      rawBody?: Buffer;
+    }
+  }
+}
+export {};

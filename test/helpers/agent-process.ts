@@ -1,0 +1,106 @@
+// Starts the agent (src/main.ts, or a given entry) as a real process on 127.0.0.1 with free ports.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ADMIN_TOKEN, PASSWORD, TOKEN_SECRET, USER } from './app.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A free TCP port on 127.0.0.1 (bind to 0, read, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AgentProcess {
+  baseUrl: string;
+  port: number;
+  metricsUrl: string;
+  metricsPort: number;
+  user: string;
+  password: string;
+  adminToken: string;
+  tokenSecret: string;
+  child: ChildProcess;
+  /** Every stdout/stderr line so far. */
+  logs: string[];
+  /** Sends SIGTERM and waits for exit; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the agent and waits until /ready answers 200 (or the process exits). */
+export async function startAgentProcess(
+  opts: { env?: Record<string, string>; args?: string[]; entry?: string; timeoutMs?: number } = {},
+): Promise<AgentProcess> {
+  const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
+  const metricsPort = opts.env?.METRICS_PORT ? Number(opts.env.METRICS_PORT) : await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    METRICS_PORT: String(metricsPort),
+    METRICS_HOST: '127.0.0.1',
+    SWML_BASIC_AUTH_USER: USER,
+    SWML_BASIC_AUTH_PASSWORD: PASSWORD,
+    SWML_TOKEN_SECRET: TOKEN_SECRET,
+    SWML_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...opts.env,
+  };
+  const entry = opts.entry ?? 'src/main.ts';
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...(opts.args ?? [])], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const scheme = env.SWML_SSL_ENABLED === 'true' ? 'https' : 'http';
+  const baseUrl = `${scheme}://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let up = false;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/health`);
+      if (res.ok) {
+        up = true;
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`agent did not start (exit ${String(child.exitCode)}):\n${logs.join('\n')}`);
+  }
+  return {
+    baseUrl,
+    port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    metricsPort,
+    user: env.SWML_BASIC_AUTH_USER ?? USER,
+    password: env.SWML_BASIC_AUTH_PASSWORD ?? PASSWORD,
+    adminToken: env.SWML_ADMIN_TOKEN ?? ADMIN_TOKEN,
+    tokenSecret: env.SWML_TOKEN_SECRET ?? TOKEN_SECRET,
+    child,
+    logs,
+    stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      return exited.finally(() => clearTimeout(timer));
+    },
+  };
+}
