@@ -26,7 +26,8 @@ if (files.length === 0) {
   console.error(`no test files found in: ${suites.join(', ')}`);
   process.exit(1);
 }
-const concurrency = process.env.TEST_CONCURRENCY ?? (suites.some((s) => s !== 'unit' && s !== 'integration') ? '1' : '2');
+const concurrency =
+  process.env.TEST_CONCURRENCY ?? (suites.some((s) => s !== 'unit' && s !== 'integration') ? '1' : '2');
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
