@@ -54,6 +54,11 @@ const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export function createMetrics(options: MetricsOptions) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'swml_' });
+  // These three gauges end in _total, which `promtool check metrics` rejects for non-counters; the
+  // handle/request counts they carry are not used by any dashboard or alert.
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+    registry.removeSingleMetric(`swml_nodejs_${name}`);
+  }
   const registers = [registry];
 
   const httpDuration = new Histogram({
