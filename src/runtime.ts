@@ -9,6 +9,7 @@ import { createLoggers } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { functionTokens, keyId, type FunctionTokens } from './security/function-token.js';
 import { createState } from './state/index.js';
+import { outageReporter, type OutageReporter } from './state/outage-log.js';
 import { windowCounter, type WindowCounter } from './state/counter.js';
 import type { SharedState } from './state/types.js';
 import { compileValidators } from './swaig/validate.js';
@@ -40,9 +41,22 @@ export interface Runtime {
   readonly callerCounter: WindowCounter;
   readonly callCounter: WindowCounter;
   readonly globalCallCounter: WindowCounter;
+  /** One throttled error line per path when the shared state cannot answer. */
+  readonly reportOutage: OutageReporter;
 }
 
 const MINUTE = 60_000;
+
+/** The password in a `redis://user:password@host` URL, so that no log line can carry it. */
+function redisPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
 
 export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): Runtime {
   const config = loadConfig({ env: options.env, overrides: { ...agent.settings, ...options.settings } });
@@ -53,6 +67,7 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     config.token.previousSecret,
     config.adminToken,
     config.signingKey,
+    redisPassword(config.redisUrl),
   ].filter((s): s is string => typeof s === 'string');
   const kids = [config.token.secret, config.token.previousSecret]
     .filter((s): s is string => typeof s === 'string')
@@ -80,7 +95,8 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     ...agent.securityEvents,
   ]);
   const audit = createAuditLog(auditLogger, metrics, declared);
-  const state = options.state ?? createState(config, logger);
+  const reportOutage = outageReporter(logger);
+  const state = options.state ?? createState(config, logger, reportOutage);
   metrics.setEmergencyLevel(state.emergency.level());
   state.emergency.onChange((level) => metrics.setEmergencyLevel(level));
 
@@ -110,5 +126,6 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     callerCounter: windowCounter(state.limiterStore('caller:'), MINUTE),
     callCounter: windowCounter(state.limiterStore('call:'), 60 * MINUTE),
     globalCallCounter: windowCounter(state.limiterStore('global:'), MINUTE),
+    reportOutage,
   };
 }

@@ -66,6 +66,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
 
   const hooks: LimiterHooks = {
     logger: rt.logger,
+    reportOutage: rt.reportOutage,
     onLimited(req, limiter) {
       metrics.rateLimited.inc({ limiter });
       audit.security('rate_limited', auditContext(req), { limiter });

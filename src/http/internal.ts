@@ -2,6 +2,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { EmergencyLevel } from '../config/index.js';
 import type { Runtime } from '../runtime.js';
+import { SharedStateUnavailableError } from '../state/redis-emergency.js';
 import { timingSafeEqual } from '../security/timing-safe.js';
 import { jsonBody } from './body.js';
 import { auditContext } from './context.js';
@@ -9,7 +10,22 @@ import { sendError } from './errors.js';
 
 const LEVELS = new Set<EmergencyLevel>(['off', 'secure', 'all']);
 
-function statusOf(rt: Runtime) {
+/**
+ * An emergency switch must work even when Redis is down: the change is applied on this replica at once
+ * and kept pending until Redis is back. Answered with 202 and `shared: false` so the operator knows to
+ * repeat it on the other replicas if the outage lasts.
+ */
+async function sharedWrite(write: Promise<void>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (err instanceof SharedStateUnavailableError) return false;
+    throw err;
+  }
+}
+
+function statusOf(rt: Runtime, shared = true) {
   return {
     level: rt.state.emergency.level(),
     disabled_functions: rt.state.emergency.disabledFunctions(),
@@ -19,6 +35,7 @@ function statusOf(rt: Runtime) {
       enabled: !rt.state.emergency.isDisabled(t.name),
     })),
     shared_state: rt.state.kind,
+    ...(shared ? {} : { shared: false, warning: 'applied on this replica only: Redis is unavailable' }),
   };
 }
 
@@ -60,18 +77,29 @@ export function internalApp(rt: Runtime): Express {
       if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500))
         return sendError(res, 400, 'reason must be a string of at most 500 characters');
       const from = rt.state.emergency.level();
-      await rt.state.emergency.setLevel(level as EmergencyLevel);
-      rt.audit.event('emergency_mode_changed', auditContext(req), { from, to: level, reason, via: 'admin' });
-      res.json(statusOf(rt));
+      const shared = await sharedWrite(rt.state.emergency.setLevel(level as EmergencyLevel));
+      rt.audit.event('emergency_mode_changed', auditContext(req), {
+        from,
+        to: level,
+        reason,
+        via: 'admin',
+        shared,
+      });
+      res.status(shared ? 200 : 202).json(statusOf(rt, shared));
     });
     admin.post('/functions/:name', async (req, res) => {
       const name = req.params.name ?? '';
       if (!rt.tools.has(name)) return sendError(res, 404, 'unknown function');
       const { enabled } = req.body as { enabled?: unknown };
       if (typeof enabled !== 'boolean') return sendError(res, 400, 'enabled must be true or false');
-      await rt.state.emergency.setFunctionEnabled(name, enabled);
-      rt.audit.event('emergency_mode_changed', auditContext(req), { function: name, enabled, via: 'admin' });
-      res.json(statusOf(rt));
+      const shared = await sharedWrite(rt.state.emergency.setFunctionEnabled(name, enabled));
+      rt.audit.event('emergency_mode_changed', auditContext(req), {
+        function: name,
+        enabled,
+        via: 'admin',
+        shared,
+      });
+      res.status(shared ? 200 : 202).json(statusOf(rt, shared));
     });
     app.use('/admin', admin);
   }

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { sendError } from '../http/errors.js';
+import { errorSummary, type OutageReporter } from '../state/outage-log.js';
 
 const MINUTE = 60_000;
 export const AUTH_FAILURE_WINDOW_MS = 15 * MINUTE;
@@ -16,6 +17,18 @@ export interface LimiterHooks {
   /** Called once per refused request (metrics + audit). */
   onLimited(req: Request, limiter: 'ip' | 'auth'): void;
   logger: Logger;
+  /** Store (Redis) failures: one throttled line per path naming the decision taken. */
+  reportOutage: OutageReporter;
+}
+
+/** express-rate-limit's logger: store errors become outage reports, anything else one plain line. */
+function limiterLogger(hooks: LimiterHooks) {
+  const log = (level: 'error' | 'warn') => (error: unknown, message?: string) => {
+    if (message?.startsWith('express-rate-limit: error from store'))
+      return hooks.reportOutage('ip_limit', error);
+    hooks.logger[level]({ limiter: 'ip', error: errorSummary(error) }, message ?? 'express-rate-limit');
+  };
+  return { error: log('error'), warn: log('warn') };
 }
 
 /**
@@ -32,6 +45,7 @@ export function ipRateLimit(options: { limit: number; store: Store; hooks: Limit
     identifier: 'ip',
     keyGenerator: clientKey,
     passOnStoreError: true,
+    logger: limiterLogger(options.hooks),
     validate: { xForwardedForHeader: false, trustProxy: false, singleCount: false },
     handler(req: Request, res: Response) {
       options.hooks.onLimited(req, 'ip');
@@ -47,7 +61,9 @@ export function ipRateLimit(options: { limit: number; store: Store; hooks: Limit
  */
 export function authFailureGuard(options: { limit: number; store: Store; hooks: LimiterHooks }) {
   const { store, limit, hooks } = options;
-  void store.init?.({ windowMs: AUTH_FAILURE_WINDOW_MS } as Options);
+  void Promise.resolve(store.init?.({ windowMs: AUTH_FAILURE_WINDOW_MS } as Options)).catch((err: unknown) =>
+    hooks.reportOutage('auth_limit', err),
+  );
   const policy = `"auth";q=${limit};w=${AUTH_FAILURE_WINDOW_MS / 1000}`;
 
   function setHeaders(res: Response, hits: number, resetTime: Date | undefined): number {
@@ -67,7 +83,7 @@ export function authFailureGuard(options: { limit: number; store: Store; hooks: 
       try {
         info = await store.get?.(clientKey(req));
       } catch (err) {
-        hooks.logger.error({ err, limiter: 'auth' }, 'auth-failure store unavailable; failing open');
+        hooks.reportOutage('auth_limit', err);
         return next();
       }
       if (info === undefined || info.totalHits < limit) return next();
@@ -80,7 +96,7 @@ export function authFailureGuard(options: { limit: number; store: Store; hooks: 
       try {
         await store.increment(clientKey(req));
       } catch (err) {
-        hooks.logger.error({ err, limiter: 'auth' }, 'auth-failure store unavailable; failure not counted');
+        hooks.reportOutage('auth_limit_record', err);
       }
     },
   };

@@ -9,7 +9,8 @@ export interface WindowCounter {
 /** Wraps a store (memory or Redis) as a counter with a fixed window. */
 export function windowCounter(store: Store, windowMs: number): WindowCounter {
   // init() only reads windowMs from the options object (memory and rate-limit-redis stores alike).
-  void store.init?.({ windowMs } as Options);
+  // A failed init (Redis down) must not be an unhandled rejection: hit() reports the outage.
+  void Promise.resolve(store.init?.({ windowMs } as Options)).catch(() => undefined);
   return {
     async hit(key, limit) {
       const { totalHits } = await store.increment(key);

@@ -2,11 +2,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { memoryState } from './memory.js';
+import type { OutageReporter } from './outage-log.js';
+import { redisState } from './redis.js';
 import type { SharedState } from './types.js';
 
-export function createState(config: Config, logger: Logger): SharedState {
-  if (config.redisUrl) {
-    logger.warn('REDIS_URL is set but the Redis state is not built yet; using process memory');
-  }
-  return memoryState({ emergencyMode: config.emergencyMode, disabledFunctions: config.disabledFunctions });
+export function createState(config: Config, logger: Logger, report: OutageReporter): SharedState {
+  const initial = { emergencyMode: config.emergencyMode, disabledFunctions: config.disabledFunctions };
+  if (config.redisUrl) return redisState({ url: config.redisUrl, logger, report, ...initial });
+  return memoryState(initial);
 }

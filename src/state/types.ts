@@ -29,5 +29,7 @@ export interface SharedState {
    * `rateLimit()` initialises it; counters used directly call `initCounter()`.
    */
   limiterStore(prefix: string): Store;
+  /** Resolves once the state has been read from its store (memory: at once). Optional; tests use it. */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -36,6 +36,16 @@ export function swaigHandler(rt: Runtime) {
     [...tools.values()].map((t) => [t.name, t.rateLimit ?? rt.config.limits.callerFunction]),
   );
 
+  /** Store errors fail open: a Redis outage must not silence every tool (reported, throttled). */
+  async function overCallerLimit(key: string, limit: number): Promise<boolean> {
+    try {
+      return await rt.callerCounter.hit(key, limit);
+    } catch (err) {
+      rt.reportOutage('caller_limit', err);
+      return false;
+    }
+  }
+
   return async function swaigDispatch(req: Request, res: Response): Promise<void> {
     const envelope = parseEnvelope(req.body as Record<string, unknown>);
     if (envelope === undefined) return sendError(res, 400, 'invalid swaig envelope');
@@ -79,9 +89,7 @@ export function swaigHandler(rt: Runtime) {
       return finish('emergency_blocked', REPLY.emergency);
     }
     const caller = envelope.caller_id_num || callId || req.ip || 'unknown';
-    if (
-      await rt.callerCounter.hit(`${name}:${caller}`, limits.get(name) ?? rt.config.limits.callerFunction)
-    ) {
+    if (await overCallerLimit(`${name}:${caller}`, limits.get(name) ?? rt.config.limits.callerFunction)) {
       metrics.rateLimited.inc({ limiter: 'caller' });
       audit.security('rate_limited', ctx, {
         limiter: 'caller',

@@ -28,10 +28,12 @@ export function postPromptHandler(rt: Runtime) {
       return sendError(res, 403);
     }
     // The call is over: no token minted for it may be used again, on any replica.
+    let revoked = true;
     try {
       await rt.state.revocations.revokeCall(callId, rt.tokens.ttlSeconds);
     } catch (err) {
-      rt.logger.error({ err }, 'revocation store unavailable; tokens of this call expire at their TTL');
+      revoked = false;
+      rt.reportOutage('revocation_write', err);
     }
     const summary = summaryOf(body);
     let details: Record<string, unknown> | undefined;
@@ -43,7 +45,7 @@ export function postPromptHandler(rt: Runtime) {
       rt.logger.error({ err, call_id: callId }, 'onSummary handler failed');
     }
     rt.audit.event('call_end', ctx, {
-      tokens_revoked: true,
+      tokens_revoked: revoked,
       summary_received: summary !== undefined,
       ...details,
     });

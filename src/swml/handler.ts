@@ -25,7 +25,7 @@ export function swmlHandler(rt: Runtime, baseUrl: (req: Request) => string) {
     try {
       return await counter.hit(key, limit);
     } catch (err) {
-      rt.logger.error({ err }, 'call-limit store unavailable; allowing the call (fail open)');
+      rt.reportOutage('call_limit', err);
       return false;
     }
   }
