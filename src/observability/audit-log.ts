@@ -26,6 +26,19 @@ export interface AuditLog {
 }
 
 /**
+ * Every event carries the same identity fields, null when unknown (an auth failure has no call yet),
+ * so each line has one schema. They are written after the details: a tool's `ctx.audit()` details
+ * cannot overwrite `event`, `type`, `call_id`, `request_id` or `ip`.
+ */
+function identity(context: AuditContext) {
+  return {
+    call_id: context.call_id ?? null,
+    request_id: context.request_id ?? null,
+    ip: context.ip ?? null,
+  };
+}
+
+/**
  * @example
  * audit.event('function_call', { call_id, request_id, ip }, { function: 'get_balance', outcome: 'ok' });
  */
@@ -36,25 +49,12 @@ export function createAuditLog(
 ): AuditLog {
   return {
     event(event, context, details) {
-      logger.info({
-        event,
-        call_id: context.call_id,
-        request_id: context.request_id,
-        ip: context.ip,
-        ...details,
-      });
+      logger.info({ ...details, event, ...identity(context) });
     },
     security(type, context, details) {
       // Undeclared names are counted under "undeclared" so a tool cannot grow label cardinality.
       metrics.securityEvents.inc({ event: declaredEvents.has(type) ? type : 'undeclared' });
-      logger.warn({
-        event: 'security',
-        type,
-        call_id: context.call_id,
-        request_id: context.request_id,
-        ip: context.ip,
-        ...details,
-      });
+      logger.warn({ ...details, event: 'security', type, ...identity(context) });
     },
   };
 }
