@@ -49,6 +49,20 @@ export interface FunctionTokens {
 const VERSION = 'v1';
 const MAX_TOKEN_LENGTH = 1024;
 
+const MAC_BYTES = 32;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Decodes base64url only in its canonical form. Node's decoder skips characters outside the alphabet and
+ * ignores stray low bits, so `token + "!!"` or a changed last character would decode to the same bytes:
+ * one token, many spellings. Refusing every non-canonical spelling keeps a token a single exact string.
+ */
+function canonicalBase64url(text: string): Buffer | undefined {
+  if (!BASE64URL.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
 /** Identifies which secret signed a token (also used by the log scrubber to spot tokens). */
 export function keyId(secret: string): string {
   // Identifies which secret signed a token without revealing anything usable about it.
@@ -92,8 +106,10 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
       const parts = token.split('.');
       if (parts.length !== 3) return 'malformed';
       const [kid = '', payload = '', mac = ''] = parts;
-      const fields = Buffer.from(payload, 'base64url').toString('utf8').split('\n');
-      if (fields.length !== 4 || !/^\d{1,12}$/.test(fields[2] ?? '') || mac.length === 0) return 'malformed';
+      const payloadBytes = canonicalBase64url(payload);
+      if (payloadBytes === undefined || canonicalBase64url(mac)?.length !== MAC_BYTES) return 'malformed';
+      const fields = payloadBytes.toString('utf8').split('\n');
+      if (fields.length !== 4 || !/^\d{1,12}$/.test(fields[2] ?? '')) return 'malformed';
       const [fn = '', boundCall = '', expText = '', nonce = ''] = fields;
       const secret = keys.get(kid);
       if (secret === undefined) return 'unknown_key';
