@@ -27,7 +27,7 @@ const verbs = (swml: Swml) => swml.sections.main.map((v) => Object.keys(v)[0]);
 /** The refusal: answer, a short message, hang up; no AI session. */
 function assertRefusal(swml: Swml): void {
   assert.deepEqual(verbs(swml), ['answer', 'play', 'hangup']);
-  assert.match(String((swml.sections.main[1] as { play: { url: string } }).play.url), /^say:.+/);
+  assert.match((swml.sections.main[1] as { play: { url: string } }).play.url, /^say:.+/);
   assert.ok(!JSON.stringify(swml).includes('"ai"'), 'no ai section');
 }
 
