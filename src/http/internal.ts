@@ -5,7 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { SharedStateUnavailableError } from '../state/redis-emergency.js';
 import { timingSafeEqual } from '../security/timing-safe.js';
 import { jsonBody } from './body.js';
-import { auditContext } from './context.js';
+import { auditContext, requestId } from './context.js';
 import { sendError } from './errors.js';
 
 const LEVELS = new Set<EmergencyLevel>(['off', 'secure', 'all']);
@@ -56,6 +56,12 @@ export function internalApp(rt: Runtime): Express {
   if (token !== undefined) {
     const expected = `Bearer ${token}`;
     const admin = express.Router();
+    // Admin actions are audited: give them a request id like the webhooks (a clean client one is kept).
+    admin.use(function adminRequestId(req: Request, res: Response, next: NextFunction) {
+      req.id = requestId(req);
+      res.setHeader('X-Request-Id', req.id);
+      next();
+    });
     admin.use(function adminAuth(req: Request, res: Response, next: NextFunction) {
       const header = req.headers.authorization ?? '';
       // Compare the whole header through the shared constant-time helper; any case of "Bearer".
