@@ -17,7 +17,7 @@ export function securityOverview(): Dashboard {
     .withRow(new RowBuilder('Right now'))
     .withPanel(
       statPanel({
-        title: 'Firing alerts',
+        title: 'Alerts firing',
         description:
           'Number of swml-guard alerts firing now. Anything above 0: read the table below and open the runbook (docs/incident-response.md) of each alert.',
         unit: units.Short,
@@ -60,7 +60,7 @@ export function securityOverview(): Dashboard {
         ],
       }),
     )
-    .withRow(new RowBuilder('Firing alerts'))
+    .withRow(new RowBuilder('Alerts'))
     .withPanel(
       tablePanel({
         title: 'Firing alerts',
