@@ -8,6 +8,7 @@ const INSTALL: Record<string, string> = {
   promtool: 'apt-get install -y --no-install-recommends prometheus',
   alertmanager: 'apt-get install -y --no-install-recommends prometheus-alertmanager',
   amtool: 'apt-get install -y --no-install-recommends prometheus-alertmanager',
+  'prometheus-alertmanager': 'apt-get install -y --no-install-recommends prometheus-alertmanager',
   'redis-server': 'apt-get install -y --no-install-recommends redis-server',
   openssl: 'apt-get install -y --no-install-recommends openssl',
   'docker-compose': 'apt-get install -y --no-install-recommends docker-compose',
