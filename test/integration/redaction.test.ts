@@ -111,9 +111,9 @@ describe('no secret reaches any log line', () => {
     assert.equal(alt.status, 200);
     // invalid arguments (the bad values are sensitive too)
     const invalid = await swaig('verify_identity', { pin: `x${PIN}`, ssn: SSN, password: PASSWORD });
-    assert.match(String((invalid.body as { response: string }).response), /^Invalid arguments/);
+    assert.match((invalid.body as { response: string }).response, /^Invalid arguments/);
     const weak = await swaig('change_password', { new_password: 'short' }, minted.get('change_password'));
-    assert.match(String((weak.body as { response: string }).response), /^Invalid arguments/);
+    assert.match((weak.body as { response: string }).response, /^Invalid arguments/);
     // refused by the caller limit and by emergency mode
     await swaig('verify_identity', sensitive);
     assert.equal(
