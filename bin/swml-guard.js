@@ -12,8 +12,10 @@ if (existsSync(compiled) && !forceSource) {
   await import(compiled.href);
 } else if (existsSync(source)) {
   try {
-    const { register } = await import('tsx/esm/api');
-    register();
+    // Both hooks: a .ts file outside a "type": "module" package is CommonJS to Node, ESM elsewhere.
+    const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    cjs.register();
+    esm.register();
   } catch {
     process.stderr.write(
       'swml-guard: the CLI is not built and tsx is not installed.\nfix: run `npm ci` (tsx is a dev dependency), or `npm run build`.\n',

@@ -1,7 +1,7 @@
 // Doctor's direct-TLS item: files readable, a certificate and its key, the domain on it, and 14+ days left.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Check } from './doctor-checks.js';
+import type { Check } from './doctor-model.js';
 
 const DAY = 86_400_000;
 const RENEW_WITHIN_DAYS = 14;

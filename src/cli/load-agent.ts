@@ -25,8 +25,10 @@ function isAgent(value: unknown): value is AgentBase {
 async function ensureTypeScript(path: string): Promise<void> {
   if (!TS.test(path) || import.meta.url.endsWith('.ts')) return;
   try {
-    const { register } = await import('tsx/esm/api');
-    register();
+    // Both hooks: a .ts file outside a "type": "module" package is CommonJS to Node, ESM elsewhere.
+    const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    cjs.register();
+    esm.register();
   } catch {
     throw new CliError(`${path} is TypeScript, and tsx (needed to load it) is not installed`, {
       fix: 'run `npm install --save-dev tsx`, or compile the module to JavaScript and pass the .js file',
@@ -62,7 +64,14 @@ export async function loadAgent(spec: string | undefined, cwd: string): Promise<
     candidate = candidate.default;
   }
   if (typeof candidate === 'function') {
-    candidate = await (candidate as () => unknown)();
+    try {
+      candidate = await (candidate as () => unknown)();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new CliError(`the agent factory exported by ${path} failed: ${reason}`, {
+        fix: 'export a function that returns an AgentBase (not a class), or the agent itself',
+      });
+    }
   }
   if (!isAgent(candidate)) {
     throw new CliError(`${path} does not export an agent`, {

@@ -1,7 +1,7 @@
 // `swml-guard serve [module]`: start an agent module with every layer on (the compose image runs this).
 import { serve } from '../http/serve.js';
 import { loadAgent } from './load-agent.js';
-import { parse, type Io } from './output.js';
+import { CliError, parse, type Io } from './output.js';
 
 export const SERVE_HELP = `Usage: swml-guard serve [module]
 
@@ -33,6 +33,16 @@ export async function serveCommand(args: string[], io: Io): Promise<number | und
   }
   const { agent } = await loadAgent(positionals[0] ?? io.env.AGENT_MODULE, io.cwd);
   // ConfigError propagates: the entry point prints its message and exits 78.
-  await serve(agent, { env: io.env });
+  try {
+    await serve(agent, { env: io.env });
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new CliError(`cannot listen: ${message}`, {
+        fix: 'choose a free port and a local address with PORT / HOST and METRICS_PORT / METRICS_HOST',
+      });
+    }
+    throw err;
+  }
   return undefined;
 }

@@ -1,0 +1,49 @@
+// Shapes and helpers shared by the doctor checks: the check record, its input, and settings as config reads them.
+import type { AgentBase } from '../agent/agent-base.js';
+import { ENV, type EnvName } from '../config/index.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  /** One line saying how to fix it; null when the check passes. */
+  fix: string | null;
+}
+
+/** What the checks read: the merged settings (agent options beat the environment) and the loaded agent. */
+export interface DoctorInput {
+  env: Readonly<Record<string, string | undefined>>;
+  overrides: Record<string, string | number | boolean | undefined>;
+  agent: AgentBase | undefined;
+  agentError: string | undefined;
+  now: Date;
+}
+
+export const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });
+export const warn = (id: string, message: string, fix: string): Check => ({
+  id,
+  status: 'warn',
+  message,
+  fix,
+});
+export const fail = (id: string, message: string, fix: string): Check => ({
+  id,
+  status: 'fail',
+  message,
+  fix,
+});
+
+/** A setting as the config module sees it: override, else env; trimmed; empty means unset. */
+export function setting(input: DoctorInput, name: EnvName): string | undefined {
+  const override = input.overrides[name];
+  const raw = override !== undefined ? String(override) : input.env[name];
+  const value = raw?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+/** The setting, or its default from the config module. */
+export function withDefault(input: DoctorInput, name: EnvName): string {
+  const spec = ENV[name];
+  return setting(input, name) ?? ('default' in spec ? spec.default : '');
+}
+export const isTrue = (v: string) => ['true', '1', 'yes'].includes(v.toLowerCase());
