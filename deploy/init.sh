@@ -47,8 +47,8 @@ dir=$(dirname "$file")
 tmp=$(mktemp "$dir/.env.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 
-sed "s/__SWML_DOMAIN__/$domain/g" "$template" >"$tmp"
-for name in $(grep -o '__SECRET_[A-Z0-9_]*__' "$template" | sort -u); do
+sed -e '/^#!/d' -e "s/__SWML_DOMAIN__/$domain/g" "$template" >"$tmp"
+for name in $(grep -v '^#!' "$template" | grep -o '__SECRET_[A-Z0-9_]*__' | sort -u); do
   value=$(random_secret)
   [ ${#value} -ge 64 ] || { echo "init.sh: could not generate a random secret" >&2; exit 1; }
   sed "s/$name/$value/g" "$tmp" >"$tmp.next" && mv "$tmp.next" "$tmp"
