@@ -3,8 +3,13 @@ import type { EnvName } from '../config/index.js';
 import { fail, pass, warn, withDefault, type Check, type DoctorInput } from './doctor-model.js';
 
 /** Words that suggest money, deletion, passwords or personal data in a tool's name or description. */
-const RISKY =
-  /\b(money|transfers?|transferring|payments?|pay|payouts?|refunds?|withdraw\w*|deposits?|wire|charge|funds?|purchase|billing|invoice|delete|deletion|remove|erase|destroy|close|closing|cancel|terminate|purge|wipe|passwords?|passcodes?|pin|credentials?|secret|otp|ssn|social security|date of birth|birthdate|dob|address|personal|credit card|card number|passport|medical|health|driver'?s license)\b/i;
+const RISKY_WORDS = [
+  'money|transfers?|transferring|payments?|pay|payouts?|refunds?|withdraw\\w*|deposits?|wire|charge|funds?|purchase|billing|invoice',
+  'delete|deletion|remove|erase|destroy|close (?:\\w+ )?account|account closure|cancel|terminate|purge|wipe',
+  'passwords?|passcodes?|pin|credentials?|secret|otp|verification code',
+  "ssn|social security|date of birth|birthdate|dob|home address|personal (?:data|information|details)|credit card|card number|passport|medical|health (?:record|data)s?|driver'?s license",
+];
+const RISKY = new RegExp(`\\b(${RISKY_WORDS.join('|')})\\b`, 'i');
 
 export function secureToolsCheck(input: DoctorInput): Check {
   if (!input.agent)
