@@ -29,12 +29,17 @@ const DOMAIN = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$/;
 const PLACEHOLDER = /__([A-Z][A-Z0-9_]*)__/g;
 
 /**
- * Fills the template: each `__SECRET_<NAME>__` gets a fresh 32-byte hex value (the same one wherever the same
+ * Fills the template: `#!` lines are dropped; each `__SECRET_<NAME>__` gets a fresh 32-byte hex value (the same one wherever the same
  * placeholder appears, as deploy/init.sh does), `__SWML_DOMAIN__` the host name. Unknown placeholders fail.
  */
 export function fillTemplate(template: string, domain: string): string {
   const secrets = new Map<string, string>();
-  return template.replace(PLACEHOLDER, (whole, name: string) => {
+  // `#!` lines are notes for the tools that fill the template, not for the .env.
+  const kept = template
+    .split('\n')
+    .filter((line) => !line.startsWith('#!'))
+    .join('\n');
+  return kept.replace(PLACEHOLDER, (whole, name: string) => {
     if (name === 'SWML_DOMAIN') return domain;
     if (!name.startsWith('SECRET_')) {
       throw new CliError(`the template has an unknown placeholder ${whole}`, {

@@ -35,7 +35,8 @@ describe('swml-guard secret (subprocess)', () => {
     assert.match(r.stdout, /Wrote .*\.env \(mode 600\)/);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const text = readFileSync(file, 'utf8');
-    assert.doesNotMatch(text, /__[A-Z_]+__/, 'no placeholder left');
+    assert.doesNotMatch(text, /__[A-Z_<>]+__/, 'no placeholder left');
+    assert.doesNotMatch(text, /^#!/m, 'template notes dropped');
     const env = parseEnv(text);
     assert.equal(env.get('SWML_DOMAIN'), 'agent.example.com');
     // Every variable the template fills with a secret placeholder.

@@ -27,6 +27,13 @@ describe('cli secret', () => {
     assert.notEqual(fillTemplate('__SECRET_A__', 'h'), fillTemplate('__SECRET_A__', 'h'));
   });
 
+  it('fillTemplate drops the #! notes meant for the tools', () => {
+    assert.equal(
+      fillTemplate('#! rules: __SWML_DOMAIN__ ...\n# kept\nD=__SWML_DOMAIN__\n', 'h.example'),
+      '# kept\nD=h.example\n',
+    );
+  });
+
   it('fillTemplate refuses an unknown placeholder', () => {
     assert.throws(() => fillTemplate('X=__PASSWORD__', 'h'), CliError);
   });
