@@ -4,7 +4,8 @@ import { isUtf8 } from 'node:buffer';
 import { sendError } from './errors.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-const POLLUTION = /"(?:__proto__|constructor|prototype)"\s*:/;
+// A dangerous key, or any \u escape: `"\u005f_proto__"` parses to the key `__proto__` without the text containing it.
+const POLLUTION = /"(?:__proto__|constructor|prototype)"\s*:|\\u/;
 
 /** Drops keys that could reach Object.prototype when the parsed value is later merged or spread. */
 function safeReviver(key: string, value: unknown): unknown {
@@ -13,7 +14,7 @@ function safeReviver(key: string, value: unknown): unknown {
 
 /**
  * Parses JSON text into a plain object, or returns undefined for anything else.
- * The reviver (slow) runs only when a dangerous key is present at all.
+ * The reviver (slow) runs only when a dangerous key, or a \u escape that could spell one, is present.
  */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   let value: unknown;
