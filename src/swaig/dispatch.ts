@@ -148,7 +148,9 @@ async function runHandler(
     }
     // The error and its stack go to the log only; the caller hears the generic sentence.
     logger.error({ err }, 'tool handler failed');
-    return { outcome: 'error' as const, body: REPLY.failed, error: (err as Error).name || 'Error' };
+    // Handlers may throw anything, null included: only an Error's name is read, never a property of null.
+    const name = err instanceof Error && err.name ? err.name : 'Error';
+    return { outcome: 'error' as const, body: REPLY.failed, error: name };
   } finally {
     clearTimeout(timer);
   }
