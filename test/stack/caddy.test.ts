@@ -287,9 +287,11 @@ describe('Caddy in front of one agent', () => {
     for (let i = 1; i < remaining.length; i++)
       assert.equal(remaining[i], remaining[i - 1]! - 1, `one bucket: ${remaining.join(',')}`);
     assert.equal(keys.size, 1, 'one partition key');
-    const audits = agent.logs.filter((l) => l.includes('"call_start"') && l.includes('call-xff-'));
-    assert.equal(audits.length, 5);
-    for (const line of audits) assert.equal((JSON.parse(line) as { ip?: string }).ip, '127.0.0.1');
+    // Log lines arrive through a pipe, possibly after the response: wait for all five (bounded).
+    const audits = () => agent.logs.filter((l) => l.includes('"call_start"') && l.includes('call-xff-'));
+    for (let i = 0; i < 50 && audits().length < 5; i++) await sleep(50);
+    assert.equal(audits().length, 5);
+    for (const line of audits()) assert.equal((JSON.parse(line) as { ip?: string }).ip, '127.0.0.1');
   });
 
   test('/metrics and /admin are unreachable through Caddy, and never reach the agent', async () => {
@@ -414,6 +416,7 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
 
   test('Caddy spreads calls over every replica', async () => {
     for (let i = 0; i < 6; i++) await fetchSwml(caddy, agents[0]!, `call-spread-${i}`);
+    await sleep(300); // log lines arrive through pipes
     for (const [i, agent] of agents.entries()) {
       const starts = agent.logs.filter(
         (l) => l.includes('"call_start"') && l.includes('call-spread-'),
@@ -437,6 +440,7 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
     const callId = 'call-cross-replica';
     const ai = await fetchSwml(caddy, agents[0]!, callId);
     const url = new URL(toolUrl(ai, 'transfer_funds'));
+    await sleep(300); // log lines arrive through pipes
     const minter = agents.findIndex((a) => served(a, callId) > 0);
     assert.ok(minter >= 0, 'one replica served the SWML');
     for (const agent of agents) {
@@ -476,6 +480,7 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
       LIMITED,
       'a memory store per replica would have allowed it (round robin: 2+1+1)',
     );
+    await sleep(300); // log lines arrive through pipes
     assert.ok(agents.filter((a) => served(a, callId) > 0).length >= 2, 'the calls were spread over replicas');
   });
 
