@@ -125,6 +125,22 @@ export function parseProxyBase(value: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/**
+ * Signatures (SPEC 6.3) cover the public URL SignalWire called. That URL must come from our own settings:
+ * built from a client's Host or X-Forwarded-* headers, the check would verify a URL the sender chose.
+ */
+export function checkSigning(c: {
+  signingKey: string | undefined;
+  proxyUrlBase: string | undefined;
+  tlsEnabled: boolean;
+}): void {
+  if (c.signingKey === undefined || c.proxyUrlBase !== undefined || c.tlsEnabled) return;
+  throw new ConfigError(
+    'ERR_SWML_SIGNING_URL',
+    'SIGNALWIRE_SIGNING_KEY requires SWML_PROXY_URL_BASE (the public URL SignalWire signs, e.g. https://agent.example.com) or direct TLS with SWML_DOMAIN.',
+  );
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ENV, ENV_NAMES, type EnvName } from './options.js';
 import { ConfigError, type ConfigWarning } from './errors.js';
 import { suggestEnvNames } from './suggest.js';
-import { checkSecrets, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { checkSecrets, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
 export { ENV, ENV_NAMES, type EnvName } from './options.js';
@@ -117,6 +117,7 @@ export function loadConfig(
   });
   const proxyUrlBase =
     v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE);
+  checkSigning({ signingKey: v.SIGNALWIRE_SIGNING_KEY, proxyUrlBase, tlsEnabled: tls.enabled });
 
   const config: Config = {
     production,

@@ -100,11 +100,18 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
   }
 
   const verify = config.signingKey ? signatureVerifier(config.signingKey) : undefined;
+  // The signed URL comes from settings only (SWML_PROXY_URL_BASE, else direct TLS's SWML_DOMAIN and the
+  // port the socket was accepted on), never from Host/X-Forwarded-* (loadConfig requires one of them).
+  const signedBase = (req: Request): string => {
+    if (config.proxyUrlBase) return config.proxyUrlBase;
+    const port = req.socket.localPort ?? config.port;
+    return `https://${config.domain ?? 'localhost'}${port === 443 ? '' : `:${port}`}`;
+  };
   function signature(req: Request, res: Response, next: NextFunction): void {
     if (verify === undefined || req.method !== 'POST') return next();
     const header = req.headers['x-signalwire-signature'];
     const failure = verify(
-      `${baseUrl(req)}${req.originalUrl}`,
+      `${signedBase(req)}${req.originalUrl}`,
       req.rawBody ?? Buffer.alloc(0),
       typeof header === 'string' ? header : undefined,
     );
