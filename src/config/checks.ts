@@ -107,7 +107,8 @@ export function parseProxyBase(value: string): string {
   } catch {
     throw new ConfigError(
       'ERR_SWML_PROXY_URL',
-      `SWML_PROXY_URL_BASE must be an absolute URL such as https://agent.example.com; got ${JSON.stringify(value)}.`,
+      // A URL that does not parse may still carry credentials: mask anything before an '@'.
+      `SWML_PROXY_URL_BASE must be an absolute URL such as https://agent.example.com; got ${JSON.stringify(value.replace(/^(.*\/\/)?[^/?#]*@/, '$1****@'))}.`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
