@@ -542,7 +542,7 @@ describe('failing handlers', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { response: GENERIC });
     assert.equal(await outcome(app, 'hang', 'timeout'), before + 1);
-    assert.equal(seen.hangSignal?.aborted, true);
+    assert.equal((seen.hangSignal as AbortSignal | undefined)?.aborted, true, 'ctx.signal aborted');
     assert.equal(logs.audit('function_call').at(-1)?.outcome, 'timeout');
   });
 
