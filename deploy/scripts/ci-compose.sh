@@ -303,5 +303,75 @@ case "$ams" in
   *) fail "Prometheus sends alerts to Alertmanager" "got: ${ams:0:200}" ;;
 esac
 
+# ---- 7. scale mode: three replicas, Redis, Prometheus discovering each one ---------------------------
+if [ "${SWML_CI_SCALE:-1}" = 1 ]; then
+  build swml-guard-ci/redis:local "$ROOT/deploy/ci/redis.Dockerfile" "$ROOT/deploy/ci"
+  sed -i 's|^# REDIS_URL=|REDIS_URL=|' "$WORK/.env"
+  log "docker compose --profile scale up --scale agent=3"
+  SCALE=("${COMPOSE[@]}" --profile scale)
+  if [ "$V2" = 1 ]; then
+    scale_up=("${SCALE[@]}" up -d --no-build --wait --wait-timeout 180 --scale agent=3)
+  else
+    scale_up=("${SCALE[@]}" up -d --no-build --scale agent=3)
+  fi
+  if "${scale_up[@]}" >"$WORK/scale.log" 2>&1; then
+    pass "docker compose --profile scale up --scale agent=3"
+  else
+    fail "docker compose --profile scale up --scale agent=3" "$(tail -n 5 "$WORK/scale.log" | tr '\n' ' ')"
+  fi
+  mapfile -t REPLICAS < <("${COMPOSE[@]}" ps -q agent)
+  for _ in $(seq 1 60); do # v1 has no --wait: wait for the replicas' healthchecks
+    unhealthy=$("$DOCKER" inspect -f '{{.State.Health.Status}}' "${REPLICAS[@]}" | grep -cv '^healthy$' || true)
+    [ "$unhealthy" = 0 ] && break
+    sleep 2
+  done
+  if [ "${#REPLICAS[@]}" = 3 ]; then pass "three agent replicas run"; else fail "three agent replicas run" "got ${#REPLICAS[@]}"; fi
+
+  # One request inside a replica's container, to its own port: prints the HTTP status and the body.
+  in_replica() { # in_replica CONTAINER PATH_WITH_QUERY JSON_BODY
+    "$DOCKER" exec -e U="$SWML_BASIC_AUTH_USER" -e P="$SWML_BASIC_AUTH_PASSWORD" -e PATH_Q="$2" -e BODY="$3" "$1" node -e '
+      const auth = "Basic " + Buffer.from(process.env.U + ":" + process.env.P).toString("base64");
+      fetch("http://127.0.0.1:3000" + process.env.PATH_Q, { method: "POST", body: process.env.BODY,
+        headers: { authorization: auth, "content-type": "application/json" } })
+        .then(async (r) => console.log(r.status, await r.text()), (e) => { console.log(0, String(e)); });'
+  }
+  CALL_ID="ci-scale-$(date +%s)-$$"
+  "${CURL[@]}" -f -u "$SWML_BASIC_AUTH_USER:$SWML_BASIC_AUTH_PASSWORD" -H 'content-type: application/json' \
+    -d "{\"call\":{\"call_id\":\"$CALL_ID\",\"from\":\"+15551230000\"},\"vars\":{}}" "$BASE/" >"$WORK/swml2.json" 2>/dev/null || true
+  QUERIES=$(node -e '
+    const ai = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).sections.main.find((v) => v.ai).ai;
+    const q = (u) => new URL(u).search;
+    console.log(q(ai.SWAIG.functions.find((f) => f.function === "transfer_funds").web_hook_url), q(ai.post_prompt_url));
+  ' "$WORK/swml2.json" 2>/dev/null || true)
+  TOOL_Q=${QUERIES% *}
+  END_Q=${QUERIES#* }
+  body="{\"function\":\"transfer_funds\",\"call_id\":\"$CALL_ID\",\"argument\":{\"parsed\":[{\"amount\":5,\"to_account\":\"1234567890\"}]}}"
+  accepted=0
+  for r in "${REPLICAS[@]}"; do
+    case "$(in_replica "$r" "/swaig$TOOL_Q" "$body")" in "200 "*"Transferred \$5"*) accepted=$((accepted + 1)) ;; esac
+  done
+  if [ "$accepted" = 3 ] && [ -n "$QUERIES" ]; then pass "every replica accepts the token minted through Caddy"; else fail "every replica accepts the token minted through Caddy" "$accepted of 3"; fi
+  ended=$(in_replica "${REPLICAS[0]}" "/post_prompt$END_Q" "{\"call_id\":\"$CALL_ID\",\"post_prompt_data\":{\"raw\":\"done\"}}")
+  refused=0
+  for r in "${REPLICAS[@]:1}"; do
+    case "$(in_replica "$r" "/swaig$TOOL_Q" "$body")" in "403 "*) refused=$((refused + 1)) ;; esac
+  done
+  if [ "${ended%% *}" = 200 ] && [ "$refused" = 2 ]; then
+    pass "a post_prompt on one replica revokes the call's token on the others (Redis)"
+  else
+    fail "a post_prompt on one replica revokes the call's token on the others (Redis)" "post_prompt: ${ended:0:80}; refused $refused of 2"
+  fi
+  count=""
+  for _ in $(seq 1 45); do
+    count=$("$DOCKER" exec "$PROM" wget -qO- 'http://127.0.0.1:9090/api/v1/query?query=count(up%7Bjob%3D%22swml-agent%22%7D%3D%3D1)' 2>/dev/null || true)
+    case "$count" in *'"3"]'*) break ;; esac
+    sleep 2
+  done
+  case "$count" in
+    *'"3"]'*) pass "Prometheus discovered and scraped all three replicas (DNS service discovery)" ;;
+    *) fail "Prometheus discovered and scraped all three replicas (DNS service discovery)" "last answer: ${count:0:300}" ;;
+  esac
+fi
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
