@@ -130,9 +130,10 @@ async function runHandler(
           requestId: typeof req.id === 'string' ? req.id : '',
           logger,
           signal: controller.signal,
-          audit: (event, details) => rt.audit.event(event, ctx, { function: tool.name, ...details }),
+          // The tool's details first: it cannot overwrite which function wrote the event.
+          audit: (event, details) => rt.audit.event(event, ctx, { ...details, function: tool.name }),
           securityEvent: (event, details) =>
-            rt.audit.security(event, ctx, { function: tool.name, ...details }),
+            rt.audit.security(event, ctx, { ...details, function: tool.name }),
         }),
       ),
       new Promise<never>((_, reject) => {

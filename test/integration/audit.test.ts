@@ -159,7 +159,13 @@ describe('audit log', () => {
       description: 'refund',
       securityEvents: ['refund_abuse'],
       handler: (_args, _raw, ctx) => {
-        ctx.audit('refund_requested', { amount: 12, event: 'forged', call_id: 'other', ip: '6.6.6.6' });
+        ctx.audit('refund_requested', {
+          amount: 12,
+          event: 'forged',
+          call_id: 'other',
+          ip: '6.6.6.6',
+          function: 'transfer_funds',
+        });
         ctx.securityEvent('refund_abuse', { attempts: 3, type: 'forged' });
         ctx.securityEvent('not_declared', {});
         return 'ok';
