@@ -361,6 +361,16 @@ if [ "${SWML_CI_SCALE:-1}" = 1 ]; then
   else
     fail "a post_prompt on one replica revokes the call's token on the others (Redis)" "post_prompt: ${ended:0:80}; refused $refused of 2"
   fi
+  # Caddy spreads calls over the replicas (a new connection per request re-resolves `agent`).
+  for i in $(seq 1 12); do
+    "${CURL[@]}" -o /dev/null -u "$SWML_BASIC_AUTH_USER:$SWML_BASIC_AUTH_PASSWORD" -H 'content-type: application/json' \
+      -d "{\"call\":{\"call_id\":\"$CALL_ID-spread-$i\"}}" "$BASE/" || true
+  done
+  serving=0
+  for r in "${REPLICAS[@]}"; do
+    "$DOCKER" logs "$r" 2>&1 | grep -q "$CALL_ID-spread-" && serving=$((serving + 1))
+  done
+  if [ "$serving" -ge 2 ]; then pass "Caddy spreads calls over the replicas ($serving of 3 served some of 12)"; else fail "Caddy spreads calls over the replicas" "only $serving replica served the 12 calls"; fi
   count=""
   for _ in $(seq 1 45); do
     count=$("$DOCKER" exec "$PROM" wget -qO- 'http://127.0.0.1:9090/api/v1/query?query=count(up%7Bjob%3D%22swml-agent%22%7D%3D%3D1)' 2>/dev/null || true)
