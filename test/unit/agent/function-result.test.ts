@@ -18,17 +18,27 @@ describe('FunctionResult', () => {
     ['waitForUser default', (r) => r.waitForUser(), { wait_for_user: true }],
     ['waitForUser disabled', (r) => r.waitForUser({ enabled: false }), { wait_for_user: false }],
     ['waitForUser timeout', (r) => r.waitForUser({ timeout: 30 }), { wait_for_user: 30 }],
-    ['waitForUser answer first', (r) => r.waitForUser({ answerFirst: true }), { wait_for_user: 'answer_first' }],
+    [
+      'waitForUser answer first',
+      (r) => r.waitForUser({ answerFirst: true }),
+      { wait_for_user: 'answer_first' },
+    ],
     [
       'connect final',
       (r) => r.connect('+15551234567'),
-      { SWML: { sections: { main: [{ connect: { to: '+15551234567' } }] }, version: '1.0.0' }, transfer: 'true' },
+      {
+        SWML: { sections: { main: [{ connect: { to: '+15551234567' } }] }, version: '1.0.0' },
+        transfer: 'true',
+      },
     ],
     [
       'connect not final with from',
       (r) => r.connect('sip:a@b.c', { final: false, from: '+15550001111' }),
       {
-        SWML: { sections: { main: [{ connect: { to: 'sip:a@b.c', from: '+15550001111' } }] }, version: '1.0.0' },
+        SWML: {
+          sections: { main: [{ connect: { to: 'sip:a@b.c', from: '+15550001111' } }] },
+          version: '1.0.0',
+        },
         transfer: 'false',
       },
     ],
@@ -38,7 +48,12 @@ describe('FunctionResult', () => {
       {
         SWML: {
           version: '1.0.0',
-          sections: { main: [{ set: { ai_response: 'Welcome back' } }, { transfer: { dest: 'https://x.example/swml' } }] },
+          sections: {
+            main: [
+              { set: { ai_response: 'Welcome back' } },
+              { transfer: { dest: 'https://x.example/swml' } },
+            ],
+          },
         },
         transfer: 'true',
       },
@@ -52,7 +67,11 @@ describe('FunctionResult', () => {
       (r) => r.toggleFunctions([{ function: 'transfer_funds', active: false }]),
       { toggle_functions: [{ function: 'transfer_funds', active: false }] },
     ],
-    ['playBackgroundFile', (r) => r.playBackgroundFile('https://a/b.mp3'), { playback_bg: 'https://a/b.mp3' }],
+    [
+      'playBackgroundFile',
+      (r) => r.playBackgroundFile('https://a/b.mp3'),
+      { playback_bg: 'https://a/b.mp3' },
+    ],
     [
       'playBackgroundFile wait',
       (r) => r.playBackgroundFile('https://a/b.mp3', { wait: true }),
@@ -77,7 +96,11 @@ describe('FunctionResult', () => {
 
   it('chains actions in order and sets post_process at the top level', () => {
     const json = new FunctionResult('Bye').say('Goodbye').hangup().setPostProcess(true).toJSON();
-    assert.deepEqual(json, { response: 'Bye', action: [{ say: 'Goodbye' }, { hangup: true }], post_process: true });
+    assert.deepEqual(json, {
+      response: 'Bye',
+      action: [{ say: 'Goodbye' }, { hangup: true }],
+      post_process: true,
+    });
   });
 
   it('connect sends transfer as a string, as the platform expects', () => {

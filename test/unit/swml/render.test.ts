@@ -6,7 +6,12 @@ import { AgentBase } from '../../../src/agent/agent-base.js';
 import { FunctionResult } from '../../../src/agent/function-result.js';
 import { testApp, tokenFor, PASSWORD, USER } from '../../helpers/app.js';
 
-type Fn = { function: string; description: string; parameters: Record<string, unknown>; web_hook_url?: string };
+type Fn = {
+  function: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  web_hook_url?: string;
+};
 type Ai = {
   prompt: { pom?: { title: string; body?: string; bullets?: string[] }[]; text?: string };
   post_prompt?: { text: string };
@@ -16,8 +21,15 @@ type Ai = {
   SWAIG: { functions: Fn[]; defaults: { web_hook_url: string } };
 };
 
-async function fetchSwml(app: ReturnType<typeof testApp>['app'], body: unknown = { call: { call_id: 'call-abc', from: '+15551234567' } }) {
-  const res = await request(app).post('/').auth(USER, PASSWORD).send(body as object).expect(200);
+async function fetchSwml(
+  app: ReturnType<typeof testApp>['app'],
+  body: unknown = { call: { call_id: 'call-abc', from: '+15551234567' } },
+) {
+  const res = await request(app)
+    .post('/')
+    .auth(USER, PASSWORD)
+    .send(body as object)
+    .expect(200);
   assert.match(String(res.headers['content-type']), /^application\/json/);
   return res.body as { version: string; sections: { main: [{ answer: object }, { ai: Ai }] } };
 }
@@ -63,7 +75,10 @@ describe('SWML document of the demo agent', () => {
       assert.equal(url.username, USER);
       assert.match(url.searchParams.get('__token') ?? '', /^[\w-]+\.[\w-]+\.[\w-]+$/);
     }
-    assert.match(ai.post_prompt_url ?? '', new RegExp(`^http://${USER}:[^@]+@127\\.0\\.0\\.1:${port}/post_prompt\\?__token=`));
+    assert.match(
+      ai.post_prompt_url ?? '',
+      new RegExp(`^http://${USER}:[^@]+@127\\.0\\.0\\.1:${port}/post_prompt\\?__token=`),
+    );
   });
 
   it('mints a different token per function and per call', async () => {
@@ -84,8 +99,14 @@ describe('SWML document of the demo agent', () => {
 
   it('percent-encodes credentials containing @ : / # in every URL', async () => {
     const password = 'p@ss:w/rd#with-enough-length-0123456789';
-    const { app } = testApp({ env: { SWML_BASIC_AUTH_PASSWORD: password, SWML_PROXY_URL_BASE: 'https://agent.example.com/' } });
-    const res = await request(app).post('/').auth(USER, password).send({ call: { call_id: 'c1' } }).expect(200);
+    const { app } = testApp({
+      env: { SWML_BASIC_AUTH_PASSWORD: password, SWML_PROXY_URL_BASE: 'https://agent.example.com/' },
+    });
+    const res = await request(app)
+      .post('/')
+      .auth(USER, password)
+      .send({ call: { call_id: 'c1' } })
+      .expect(200);
     const text = res.text;
     const expected = 'https://signalwire:p%40ss%3Aw%2Frd%23with-enough-length-0123456789@agent.example.com/';
     const urls = [...text.matchAll(/"(https:[^"]+)"/g)].map((m) => m[1] ?? '');
@@ -110,7 +131,8 @@ describe('SWML document of the demo agent', () => {
     });
     const { app } = testApp({ agent });
     const res = await request(app).post('/bot').auth(USER, PASSWORD).send({}).expect(200);
-    const ai = (res.body as { sections: { main: [unknown, { ai: Ai & Record<string, unknown> }] } }).sections.main[1].ai;
+    const ai = (res.body as { sections: { main: [unknown, { ai: Ai & Record<string, unknown> }] } }).sections
+      .main[1].ai;
     assert.deepEqual(ai.prompt, { text: 'Be nice.' });
     assert.equal(ai.post_prompt, undefined);
     assert.equal(ai.post_prompt_url, undefined, 'no post_prompt_url without a post-prompt');
@@ -119,7 +141,11 @@ describe('SWML document of the demo agent', () => {
     const fn = ai.SWAIG.functions[0] as Fn & Record<string, unknown>;
     assert.deepEqual(fn.fillers, { 'en-US': ['One moment'] });
     assert.equal(fn.meta_data_token, 'lookup-meta');
-    assert.deepEqual(fn.parameters, { type: 'object', properties: { q: { type: 'string' } }, additionalProperties: false });
+    assert.deepEqual(fn.parameters, {
+      type: 'object',
+      properties: { q: { type: 'string' } },
+      additionalProperties: false,
+    });
     assert.match(ai.SWAIG.defaults.web_hook_url, /\/bot\/swaig$/);
     await request(app).post('/bot/').auth(USER, PASSWORD).send({}).expect(200);
     await request(app).post('/').auth(USER, PASSWORD).send({}).expect(404);
@@ -127,8 +153,13 @@ describe('SWML document of the demo agent', () => {
 
   it('matches the committed snapshot (tokens and port normalised)', async () => {
     const { app } = testApp({ env: { SWML_PROXY_URL_BASE: 'https://agent.example.com' } });
-    const res = await request(app).post('/').auth(USER, PASSWORD).send({ call: { call_id: 'call-snap' } }).expect(200);
-    const normalised = JSON.stringify(JSON.parse(res.text.replace(/__token=[\w.-]+/g, '__token=<token>')), null, 2) + '\n';
+    const res = await request(app)
+      .post('/')
+      .auth(USER, PASSWORD)
+      .send({ call: { call_id: 'call-snap' } })
+      .expect(200);
+    const normalised =
+      JSON.stringify(JSON.parse(res.text.replace(/__token=[\w.-]+/g, '__token=<token>')), null, 2) + '\n';
     const file = new URL('./demo-swml.snapshot.json', import.meta.url);
     if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(file, normalised);
     assert.equal(normalised, readFileSync(file, 'utf8'));
