@@ -30,7 +30,7 @@ export function checkSecrets(s: {
   if (s.previousSecret !== undefined && Buffer.byteLength(s.previousSecret) < MIN_SECRET) {
     throw new ConfigError(
       'ERR_SWML_WEAK_TOKEN_SECRET',
-      `SWML_TOKEN_SECRET_PREVIOUS must be at least ${MIN_SECRET} bytes; got ${Buffer.byteLength(s.previousSecret)}.`,
+      `SWML_TOKEN_SECRET_PREVIOUS must be at least ${MIN_SECRET} bytes; got ${Buffer.byteLength(s.previousSecret)}. Fix: set it to the secret being rotated out (it was at least ${MIN_SECRET} bytes), or unset it.`,
     );
   }
   if (s.adminToken !== undefined && s.adminToken.length < MIN_SECRET) {
