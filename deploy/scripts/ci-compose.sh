@@ -68,8 +68,7 @@ trap 'exit 130' INT TERM
 
 # ---- 1. packages -------------------------------------------------------------------------------------
 need=()
-command -v dockerd >/dev/null || need+=(docker.io containerd)
-[ -x "$DOCKER" ] || need+=(docker.io)
+{ command -v dockerd >/dev/null && [ -x "$DOCKER" ]; } || need+=(docker.io containerd)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
