@@ -107,8 +107,8 @@ else
   V2=0
   # v1 knows no `!override`: drop those blocks (Caddy's ports then stay as docker-compose.yml publishes them).
   awk '/!override/ { skip = 1; next } skip && /^      - / { next } { skip = 0; print }' "$OVERRIDE" \
-    >"$ROOT/deploy/ci/.docker-compose.ci-v1.yml"
-  OVERRIDE="$ROOT/deploy/ci/.docker-compose.ci-v1.yml"
+    >"$WORK/docker-compose.ci-v1.yml"
+  OVERRIDE="$WORK/docker-compose.ci-v1.yml" # relative paths in it still resolve against the project directory
 fi
 log "compose: $("${COMPOSE[@]}" version | head -n 1)"
 
