@@ -12,6 +12,10 @@
 #      SWML_CI_KEEP=1: leave the stack running (debugging; dockerd too).
 set -euo pipefail
 
+if [ "$(id -u)" != 0 ]; then
+  echo "ci-compose.sh: run as root (it installs Debian packages and starts dockerd); see the header." >&2
+  exit 1
+fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${SWML_CI_CACHE:-/var/cache/swml-guard-ci}
 WORK=$(mktemp -d /tmp/swml-compose.XXXXXX)
