@@ -107,28 +107,29 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     const port = req.socket.localPort ?? config.port;
     return `https://${config.domain ?? 'localhost'}${port === 443 ? '' : `:${port}`}`;
   };
-  function signature(req: Request, res: Response, next: NextFunction): void {
-    if (verify === undefined || req.method !== 'POST') return next();
+  function signature(req: Request, res: Response, raw: Buffer): boolean {
+    if (verify === undefined || req.method !== 'POST') return true;
     const header = req.headers['x-signalwire-signature'];
     const failure = verify(
       `${signedBase(req)}${req.originalUrl}`,
-      req.rawBody ?? Buffer.alloc(0),
+      raw,
       typeof header === 'string' ? header : undefined,
     );
-    if (failure === undefined) return next();
+    if (failure === undefined) return true;
     metrics.authFailures.inc({ layer: 'signature', reason: failure });
     audit.security('signature_rejected', auditContext(req), { reason: failure, route: res.locals.route });
     sendError(res, 403);
+    return false;
   }
 
-  const body = jsonBody({ limit: config.maxRequestSize });
+  // Signatures are checked on the raw bytes, before parsing (Basic Auth -> signature -> envelope).
+  const body = jsonBody({ limit: config.maxRequestSize, verify: signature });
   const guarded = (methods: string[], route: string, handler: RequestHandler): RequestHandler[] => [
     only(methods, route),
     ipLimit,
     (req, res, next) => authGuard.gate(req, res, next),
     basicAuth,
     body,
-    signature,
     handler,
   ];
 

@@ -37,8 +37,15 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
  * @example
  * router.post('/swaig', jsonBody({ limit: 1024 * 1024 }), handler); // req.body, req.rawBody
  */
-export function jsonBody(options: { limit: number }) {
-  const limit = options.limit;
+export function jsonBody(options: {
+  limit: number;
+  /**
+   * Checks the raw bytes before they are parsed (SignalWire signatures): returns true to go on, or
+   * answers itself and returns false. An unsigned sender never learns anything from the parser.
+   */
+  verify?: (req: Request, res: Response, raw: Buffer) => boolean;
+}) {
+  const { limit, verify } = options;
 
   return function jsonBodyMiddleware(req: Request, res: Response, next: NextFunction): void {
     const type = req.headers['content-type'];
@@ -46,8 +53,10 @@ export function jsonBody(options: { limit: number }) {
     const chunked = req.headers['transfer-encoding'] !== undefined;
     if (!chunked && (declared === undefined || declared === '0')) {
       if (type !== undefined && !JSON_TYPE.test(type)) return sendError(res, 415);
+      const empty = Buffer.alloc(0);
+      if (verify && !verify(req, res, empty)) return;
       req.body = {};
-      req.rawBody = Buffer.alloc(0);
+      req.rawBody = empty;
       return next();
     }
     if (type === undefined || !JSON_TYPE.test(type)) return sendError(res, 415);
@@ -72,6 +81,7 @@ export function jsonBody(options: { limit: number }) {
     const onEnd = () =>
       finish(() => {
         const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+        if (verify && !verify(req, res, raw)) return;
         if (!isUtf8(raw)) return sendError(res, 400, 'invalid utf-8');
         const body = parseJsonObject(raw.toString('utf8'));
         if (body === undefined) return sendError(res, 400, 'malformed json');

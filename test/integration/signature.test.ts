@@ -129,6 +129,17 @@ describe('SignalWire request signatures (SIGNALWIRE_SIGNING_KEY + SWML_PROXY_URL
       .expect(401);
     await post(app, '/swaig', '{"function":"bad name"}').expect(403);
   });
+
+  it('the raw bytes are checked before parsing: an unsigned sender never sees the parser (403, not 400)', async () => {
+    for (const junk of ['{"function":', '[1,2]', 'null']) {
+      const res = await post(app, '/swaig', junk);
+      assert.deepEqual([res.status, res.body], [403, { error: 'forbidden' }], junk);
+    }
+    const signedJunk = '{"function":';
+    await post(app, '/swaig', signedJunk, signRequest(KEY, `${BASE}/swaig`, Buffer.from(signedJunk))).expect(
+      400,
+    );
+  });
 });
 
 describe('without SIGNALWIRE_SIGNING_KEY', () => {
