@@ -1,5 +1,6 @@
 // SWAIG dispatch (SPEC 6.1): envelope -> known function -> token -> emergency -> caller limit -> schema -> handler.
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
 import { FunctionResult, type FunctionResultJSON } from '../agent/function-result.js';
 import type { RegisteredTool, SwaigRequest, ToolReturn } from '../agent/types.js';
 import { auditContext } from '../http/context.js';
@@ -119,7 +120,10 @@ async function runHandler(
   const controller = new AbortController();
   const callId = envelope.call_id;
   const ctx = auditContext(req, callId);
-  const logger = rt.logger.child({ function: tool.name, call_id: callId, request_id: ctx.request_id });
+  // Built on first use: most handlers never log, and a pino child costs a serialisation per call.
+  let child: Logger | undefined;
+  const log = () =>
+    (child ??= rt.logger.child({ function: tool.name, call_id: callId, request_id: ctx.request_id }));
   let timer: NodeJS.Timeout | undefined;
   try {
     const result = await Promise.race([
@@ -128,7 +132,9 @@ async function runHandler(
           callId,
           callerId: envelope.caller_id_num,
           requestId: typeof req.id === 'string' ? req.id : '',
-          logger,
+          get logger() {
+            return log();
+          },
           signal: controller.signal,
           // The tool's details first: it cannot overwrite which function wrote the event.
           audit: (event, details) => rt.audit.event(event, ctx, { ...details, function: tool.name }),
@@ -144,11 +150,11 @@ async function runHandler(
   } catch (err) {
     if (err instanceof HandlerTimeout) {
       controller.abort(err);
-      logger.error({ timeout_ms: rt.config.functionTimeoutMs }, 'tool handler timed out');
+      log().error({ timeout_ms: rt.config.functionTimeoutMs }, 'tool handler timed out');
       return { outcome: 'timeout' as const, body: REPLY.failed, error: 'timeout' };
     }
     // The error and its stack go to the log only; the caller hears the generic sentence.
-    logger.error({ err }, 'tool handler failed');
+    log().error({ err }, 'tool handler failed');
     // Handlers may throw anything, null included: only an Error's name is read, never a property of null.
     const name = err instanceof Error && err.name ? err.name : 'Error';
     return { outcome: 'error' as const, body: REPLY.failed, error: name };
