@@ -351,7 +351,12 @@ describe('deploy/Dockerfile', () => {
     const user = final.filter((l) => l.startsWith('USER ')).at(-1);
     assert.ok(user, 'the final stage sets USER');
     assert.doesNotMatch(user, /^USER (root|0)\b/);
-    assert.match(final.at(-1)!, /^CMD \["node", "dist\/main\.js"\]$/);
+    // The CLI's serve: the demo agent, or AGENT_MODULE, which docker-compose.yml passes through.
+    assert.match(final.at(-1)!, /^CMD \["node", "bin\/swml-guard\.js", "serve"\]$/);
+    assert.ok(
+      copies.some((l) => /^COPY bin \.\/bin$/.test(l)),
+      'the CLI entry point',
+    );
   });
 
   test('.dockerignore keeps secrets, git and local node_modules out of the build context', () => {
