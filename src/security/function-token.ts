@@ -69,6 +69,27 @@ export function keyId(secret: string): string {
   return sha256(`swml-guard-kid:${secret}`).subarray(0, 6).toString('base64url');
 }
 
+const NONCE_BYTES = 9;
+const POOL_NONCES = 256;
+
+/**
+ * Nonces come from a pool of CSPRNG bytes filled 256 nonces at a time: `randomBytes()` per token was the
+ * largest cost of rendering a many-tool SWML document. Every nonce is a fresh slice, never reused.
+ */
+function noncePool(): () => string {
+  let pool = randomBytes(NONCE_BYTES * POOL_NONCES);
+  let offset = 0;
+  return function nextNonce() {
+    if (offset === pool.length) {
+      pool = randomBytes(NONCE_BYTES * POOL_NONCES);
+      offset = 0;
+    }
+    const nonce = pool.subarray(offset, offset + NONCE_BYTES).toString('base64url');
+    offset += NONCE_BYTES;
+    return nonce;
+  };
+}
+
 function signingInput(kid: string, fn: string, callId: string, exp: number, nonce: string): string {
   return `${VERSION}\n${kid}\n${fn}\n${callId}\n${exp}\n${nonce}`;
 }
@@ -89,13 +110,14 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
   keys.set(keyId(options.secret), options.secret);
   if (options.previousSecret) keys.set(keyId(options.previousSecret), options.previousSecret);
   const currentKid = keyId(options.secret);
+  const nextNonce = noncePool();
   const sign = (secret: string, input: string) => createHmac('sha256', secret).update(input).digest();
 
   return {
     ttlSeconds: options.ttlSeconds,
     mint(functionName, callId) {
       const exp = Math.floor(now() / 1000) + options.ttlSeconds;
-      const nonce = randomBytes(9).toString('base64url');
+      const nonce = nextNonce();
       const payload = Buffer.from(`${functionName}\n${callId}\n${exp}\n${nonce}`).toString('base64url');
       const mac = sign(options.secret, signingInput(currentKid, functionName, callId, exp, nonce));
       return `${currentKid}.${payload}.${mac.toString('base64url')}`;
