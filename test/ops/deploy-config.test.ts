@@ -303,7 +303,7 @@ describe('caddy/Caddyfile', () => {
       logging: { logs: Record<string, { encoder?: { format?: string; fields?: Record<string, unknown> } }> };
     };
     assert.equal(config.apps.pki?.certificate_authorities?.local?.install_trust, false, 'skip_install_trust');
-    assert.match(json, /"health_checks":\{"active":\{[^}]*"uri":"\/health"/);
+    assert.match(json, /"health_checks":\{"active":\{[^}]*"uri":"\/ready"/);
     assert.match(json, /"upstreams":\[\{"dial":"agent:3000"\}\]/);
     assert.match(json, /"path":\["\/metrics","\/metrics\/\*","\/admin","\/admin\/\*"\]/);
     assert.match(json, /"status_code":404/);
