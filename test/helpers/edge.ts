@@ -70,11 +70,11 @@ export function callBody(callId: string, from = '+15551230000') {
   return { call: { call_id: callId, from, to: '+15559870000', direction: 'inbound' }, vars: {} };
 }
 
-export function transferBody(callId: string) {
+export function transferBody(callId: string, caller = '+15551230000') {
   return {
     function: 'transfer_funds',
     call_id: callId,
-    caller_id_num: '+15551230000',
+    caller_id_num: caller,
     argument: { parsed: [{ amount: 5, to_account: '1234567890' }] },
   };
 }

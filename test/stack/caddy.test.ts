@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
@@ -372,13 +372,17 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
       const direct = new URL(`${agent.baseUrl}/swaig${url.search}`);
       direct.username = url.username;
       direct.password = url.password;
-      const res = await send(direct, 'POST', { body: transferBody(callId) });
+      // A caller per call: the per-caller limit (3 here) is not what this test is about.
+      const res = await send(direct, 'POST', {
+        body: transferBody(callId, `+1555000020${agents.indexOf(agent)}`),
+      });
       assert.equal(res.status, 200, `replica on ${agent.port}: ${res.text}`);
       assert.deepEqual(res.json(), { response: TRANSFERRED });
     }
     for (let i = 0; i < 3; i++) {
-      const res = await send(url, 'POST', { ca: caddy.ca, body: transferBody(callId) });
+      const res = await send(url, 'POST', { ca: caddy.ca, body: transferBody(callId, `+155500003${i}0`) });
       assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.json(), { response: TRANSFERRED });
     }
   });
 
@@ -407,6 +411,54 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
     );
     await sleep(300); // log lines arrive through pipes
     assert.ok(agents.filter((a) => served(a, callId) > 0).length >= 2, 'the calls were spread over replicas');
+  });
+
+  test('Prometheus scrapes every replica on its internal port, and their counters add up', async () => {
+    const promBin = requireBinary('prometheus');
+    const promDir = mkdtempSync(join(tmpdir(), 'swml-prom-'));
+    const promPort = await freePort();
+    const targets = agents.map((a) => `'127.0.0.1:${a.metricsPort}'`).join(', ');
+    writeFileSync(
+      join(promDir, 'prometheus.yml'),
+      `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: swml-agent\n    static_configs: [{ targets: [${targets}] }]\n`,
+    );
+    const prom = spawn(
+      promBin,
+      [
+        `--config.file=${join(promDir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(promDir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const promExited = new Promise((r) => prom.once('exit', r));
+    cleanups.push(async () => {
+      if (prom.exitCode === null) {
+        prom.kill('SIGTERM');
+        await promExited;
+      }
+      rmSync(promDir, { recursive: true, force: true });
+    });
+    const query = async (q: string): Promise<string | undefined> => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
+        const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
+        return body.data?.result?.[0]?.value[1];
+      } catch {
+        return undefined;
+      }
+    };
+    // The calls so far: 3 direct + 3 through Caddy in the cross-replica test, all ok (see above).
+    const q = 'sum(swml_function_calls_total{job="swml-agent",function="transfer_funds",outcome="ok"})';
+    let up: string | undefined;
+    let sum: string | undefined;
+    for (let i = 0; i < 150 && (up !== '3' || sum === undefined); i++) {
+      up = await query('count(up{job="swml-agent"} == 1)');
+      sum = await query(q);
+      await sleep(100);
+    }
+    assert.equal(up, '3', 'all three replicas scraped');
+    assert.equal(sum, '6', 'transfer_funds successes summed over the replicas');
   });
 
   test("a post_prompt on one replica revokes the call's tokens on every replica", async () => {
