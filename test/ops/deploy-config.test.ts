@@ -269,6 +269,39 @@ describe('docker-compose.proxy.yml', () => {
   });
 });
 
+describe('deploy/ci/docker-compose.ci.yml', () => {
+  test('replaces every registry image with a local build, or leaves the service out of CI', () => {
+    const raw = readFileSync(join(ROOT, 'deploy', 'ci', 'docker-compose.ci.yml'), 'utf8').replace(
+      / !override/g,
+      '',
+    );
+    const py = spawnSync(
+      'python3',
+      ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
+      {
+        input: raw,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(py.status, 0, py.stderr);
+    const ci = (JSON.parse(py.stdout) as ComposeModel).services;
+    const base = model([COMPOSE], ENV, ['--profile', 'scale']).services;
+    for (const [name, service] of Object.entries(base)) {
+      const override = ci[name];
+      assert.ok(override, `${name}: no entry in the CI override (CI reaches no image registry)`);
+      if (override.profiles) continue; // left out of CI
+      if (service.build) {
+        assert.ok(override.build, `${name}: the CI override must set the local base (build args)`);
+        continue;
+      }
+      assert.ok(
+        override.build && override.image?.startsWith('swml-guard-ci/'),
+        `${name}: built from the local base in CI`,
+      );
+    }
+  });
+});
+
 describe('caddy/Caddyfile', () => {
   const caddyEnv = (extra: Record<string, string> = {}) => ({
     SWML_DOMAIN: 'agent.example.com',
