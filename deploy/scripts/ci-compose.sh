@@ -6,7 +6,7 @@
 # (deploy/ci/docker-compose.ci.yml; Grafana left out), writes a .env with deploy/init.sh in a temp dir,
 # `up --wait`, then checks HTTPS through the published Caddy port, the SWML and a secure tool call with
 # its token, the edge 404s, the agent's hardening, and Prometheus's scrape of the agent. Always tears
-# down (`down -v`, then dockerd by PID) in an EXIT trap. Prints "N passed, N failed" last.
+# down (`down -v`, then dockerd by PID) in an EXIT trap. Prints "N passed, N failed" last (exit 1 if any failed).
 #
 # Env: SWML_CI_CACHE (default /var/cache/swml-guard-ci): debootstrap tarball and Compose v2 plugin.
 #      SWML_CI_KEEP=1: leave the stack running (debugging; dockerd too).
@@ -47,6 +47,7 @@ cleanup() {
   trap - EXIT INT TERM
   if [ "${SWML_CI_KEEP:-0}" = 1 ]; then
     log "SWML_CI_KEEP=1: stack left running (project $PROJECT, work dir $WORK, dockerd pid ${DOCKERD_PID:-external})"
+    echo "$PASSED passed, $FAILED failed"
     exit "$rc"
   fi
   if [ "$UP" = 1 ]; then
@@ -65,6 +66,9 @@ cleanup() {
   fi
   rm -rf "$WORK"
   log "done in $(($(date +%s) - STARTED))s"
+  # The closing line, last: a setup step that failed (install, build, engine) counts as one failure.
+  if [ "$rc" -ne 0 ] && [ "$FAILED" -eq 0 ]; then FAILED=1; fi
+  echo "$PASSED passed, $FAILED failed"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -386,5 +390,4 @@ if [ "${SWML_CI_SCALE:-1}" = 1 ]; then
   esac
 fi
 
-echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
