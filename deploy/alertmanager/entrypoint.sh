@@ -38,7 +38,10 @@ umask 077
 # index/substr instead of gsub: the URL may hold characters (&, \) that gsub would interpret.
 ALERTMANAGER_WEBHOOK_URL="$url" awk -v p="$placeholder" '
   BEGIN { u = ENVIRON["ALERTMANAGER_WEBHOOK_URL"]; n = 0 }
-  { while ((i = index($0, p)) > 0) { $0 = substr($0, 1, i - 1) u substr($0, i + length(p)); n++ } print }
+  { out = ""; rest = $0
+    # Scan left to right and never rescan what was inserted (a URL containing the placeholder must not loop).
+    while ((i = index(rest, p)) > 0) { out = out substr(rest, 1, i - 1) u; rest = substr(rest, i + length(p)); n++ }
+    print out rest }
   END { if (n == 0) { print "placeholder webhook URL not found in template" > "/dev/stderr"; exit 78 } }
 ' "$template" >"$config"
 

@@ -11,6 +11,7 @@ const INSTALL: Record<string, string> = {
   'prometheus-alertmanager': 'apt-get install -y --no-install-recommends prometheus-alertmanager',
   'redis-server': 'apt-get install -y --no-install-recommends redis-server',
   openssl: 'apt-get install -y --no-install-recommends openssl',
+  nginx: 'apt-get install -y --no-install-recommends nginx-light',
   'docker-compose': 'apt-get install -y --no-install-recommends docker-compose',
 };
 

@@ -81,6 +81,26 @@ test('entrypoint.sh puts the webhook URL from the environment into every receive
   }
 });
 
+test('entrypoint.sh terminates when the URL itself contains the placeholder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swml-am-'));
+  try {
+    const out = join(dir, 'alertmanager.yml');
+    const url = `${PLACEHOLDER}/again`;
+    const env = {
+      ...process.env,
+      ALERTMANAGER_TEMPLATE: CONFIG,
+      ALERTMANAGER_CONFIG: out,
+      ALERTMANAGER_BIN: 'echo',
+      ALERTMANAGER_WEBHOOK_URL: url,
+    };
+    const result = spawnSync('sh', [ENTRYPOINT], { encoding: 'utf8', env, timeout: 5000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(readFileSync(out, 'utf8').split(`url: '${url}'`).length - 1, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('entrypoint.sh refuses to start without a usable webhook URL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'swml-am-'));
   try {
