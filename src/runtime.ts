@@ -6,7 +6,7 @@ import type { RegisteredTool } from './agent/types.js';
 import { loadConfig, type Config, type ConfigOverrides } from './config/index.js';
 import { createAuditLog, type AuditLog } from './observability/audit-log.js';
 import { createLoggers } from './observability/logger.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import { SECURITY_EVENTS, createMetrics, type Metrics } from './observability/metrics.js';
 import { functionTokens, keyId, type FunctionTokens } from './security/function-token.js';
 import { createState } from './state/index.js';
 import { outageReporter, type OutageReporter } from './state/outage-log.js';
@@ -85,15 +85,7 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     securityEvents: [...agent.securityEvents],
     version: VERSION,
   });
-  const declared = new Set<string>([
-    'auth_failure',
-    'token_rejected',
-    'signature_rejected',
-    'rate_limited',
-    'emergency_block',
-    'invalid_arguments',
-    ...agent.securityEvents,
-  ]);
+  const declared = new Set<string>([...SECURITY_EVENTS, ...agent.securityEvents]);
   const audit = createAuditLog(auditLogger, metrics, declared);
   const reportOutage = outageReporter(logger);
   const state = options.state ?? createState(config, logger, reportOutage);
