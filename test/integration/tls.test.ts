@@ -7,6 +7,7 @@ import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from '../helpers/binaries.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { ADMIN_TOKEN, PASSWORD, TOKEN_SECRET, USER, swaigBody, tokenFor } from '../helpers/app.js';
 import { ROOT, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
 
@@ -92,28 +93,13 @@ function failedStart(
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'swml-guard-tls-'));
-  cert = join(dir, 'cert.pem');
-  key = join(dir, 'key.pem');
+  ({ cert, key } = selfSignedCert(dir, {
+    name: 'server',
+    host: 'localhost',
+    days: 1,
+    altNames: 'DNS:localhost,IP:127.0.0.1',
+  }));
   otherKey = join(dir, 'other-key.pem');
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ]);
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', otherKey]);
   ca = execFileSync(requireBinary('openssl'), ['x509', '-in', cert]);
 });

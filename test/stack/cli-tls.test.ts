@@ -2,12 +2,12 @@
 // certificates (openssl makes them: Node cannot create X.509 certificates).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
 import { requireBinary } from '../helpers/binaries.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { assertNoStack, runCli } from '../integration/cli/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'swml-cli-tls-'));
@@ -15,32 +15,7 @@ const HOST = 'agent.test';
 
 /** A self-signed certificate for `host`, valid for `days`; returns the cert and key paths. */
 function makeCert(name: string, days: number, host = HOST): { cert: string; key: string } {
-  const cert = join(tmp, `${name}.crt`);
-  const key = join(tmp, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      String(days),
-      '-subj',
-      `/CN=${host}`,
-      '-addext',
-      `subjectAltName=DNS:${host}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
+  return selfSignedCert(tmp, { name, host, days });
 }
 
 const STRONG = {
