@@ -18,6 +18,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     requests?: AutocannonRequest[];
+    /** SNI name for https URLs given as an IP address. */
+    servername?: string;
   }
   interface Histogram {
     average: number;
