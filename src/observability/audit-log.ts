@@ -38,6 +38,8 @@ function identity(context: AuditContext) {
   };
 }
 
+const WARN_EVENTS = new Set(['config_warning', 'call_limited', 'emergency_mode_changed']);
+
 /**
  * @example
  * audit.event('function_call', { call_id, request_id, ip }, { function: 'get_balance', outcome: 'ok' });
@@ -49,7 +51,9 @@ export function createAuditLog(
 ): AuditLog {
   return {
     event(event, context, details) {
-      logger.info({ ...details, event, ...identity(context) });
+      // Warnings about the setup, limits that refused a call and switches an operator threw stand out.
+      const level = WARN_EVENTS.has(event) ? 'warn' : 'info';
+      logger[level]({ ...details, event, ...identity(context) });
     },
     security(type, context, details) {
       // Undeclared names are counted under "undeclared" so a tool cannot grow label cardinality.
