@@ -31,7 +31,7 @@ const record = await measure(scenario, {
   durationS: Number(process.argv[3] ?? 10),
   nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
 });
-console.log(`${id}: ${record.rps.toFixed(0)} req/s (profiled)`);
+console.log(`${id}: ${record.rps.toFixed(0)} req/s, ${record.cpuUsPerReq.toFixed(0)} us CPU/req (profiled)`);
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error('no profile written');
