@@ -1,5 +1,6 @@
 // serve(): listens on the agent port (HTTP or direct TLS) and the internal port; drains on SIGTERM/SIGINT.
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AgentBase } from '../agent/agent-base.js';
@@ -20,6 +21,17 @@ export interface RunningAgent {
   metricsPort: number;
   /** Drains: /ready goes 503, new connections are refused, in-flight requests finish. */
   close(): Promise<void>;
+}
+
+const CONNECT_REFUSAL = (() => {
+  const body = JSON.stringify({ error: 'method not allowed' });
+  return `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+})();
+
+/** This is not a forward proxy: CONNECT gets the same JSON 405 as any other wrong method. */
+function refuseConnect(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(CONNECT_REFUSAL);
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -58,6 +70,8 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   const server = config.tls.enabled
     ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, app)
     : createHttpServer(app);
+  // Node hands CONNECT to a 'connect' listener and, without one, drops the socket with no answer.
+  server.on('connect', refuseConnect);
   server.headersTimeout = 10_000;
   server.requestTimeout = config.functionTimeoutMs + 20_000;
   server.keepAliveTimeout = 5_000;

@@ -221,3 +221,27 @@ describe('health, readiness and graceful shutdown', () => {
     }
   });
 });
+
+describe('methods Node handles outside Express', () => {
+  it('CONNECT gets a JSON 405 instead of a dropped socket', async () => {
+    const { connect } = await import('node:net');
+    const agent = await startAgentProcess();
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(agent.port, '127.0.0.1', () =>
+          socket.write('CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n'),
+        );
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      assert.match(answer, /^HTTP\/1\.1 405 /);
+      assert.ok(answer.endsWith('{"error":"method not allowed"}'));
+      const health = await fetch(`${agent.baseUrl}/health`);
+      assert.equal(health.status, 200, 'still serving');
+    } finally {
+      await agent.stop();
+    }
+  });
+});

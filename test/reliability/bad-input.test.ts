@@ -65,8 +65,6 @@ async function send(agent: AgentProcess, c: BadCase): Promise<Outcome> {
 /** What is wrong with one answer, or undefined. */
 function problem(o: Outcome): string | undefined {
   if (o.status >= 500) return '5xx';
-  // Node's HTTP server closes a CONNECT it has no tunnel handler for, without an answer: no app code runs.
-  if (o.status === 0 && o.method === 'CONNECT') return undefined;
   // Node's HTTP parser refuses requests it cannot parse (CR/LF in a header, bad Content-Length, smuggling,
   // HTTP/1.1 without Host) with a bare 400 and closes: no application code ran, so no JSON body to check.
   const parserRefusal = o.status === 400 && o.contentType === '' && (o.body === '' || o.body === '0\r\n\r\n');
