@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
-import { startCaddy } from './fixtures/caddy.js';
+import { startCaddy } from '../helpers/caddy.js';
 import { rawRequest } from './fixtures/raw-http.js';
 
 const ENTRY = 'test/reliability/fixtures/reliability-agent.ts';

@@ -5,7 +5,7 @@ import autocannon, { type AutocannonRequest } from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
-import { CADDY_HOST, startCaddy, type Caddy } from './fixtures/caddy.js';
+import { CADDY_HOST, startCaddy, type Caddy } from '../helpers/caddy.js';
 
 const ROUND_S = Number(process.env.LOAD_ROUND_S ?? 12);
 const CONNECTIONS = 100;
@@ -76,7 +76,7 @@ describe('load', { timeout: 180_000 }, () => {
     agent.child.stdout?.removeAllListeners('data').resume();
     agent.child.stderr?.removeAllListeners('data').resume();
     auth = `Basic ${Buffer.from(`${agent.user}:${agent.password}`).toString('base64')}`;
-    caddy = await startCaddy(`127.0.0.1:${agent.port}`);
+    caddy = await startCaddy(`127.0.0.1:${agent.port}`, { maxLogLines: 200 });
   });
   after(async () => {
     await caddy.stop();

@@ -3,12 +3,13 @@
 // redacted logs, a SignalWire-like call, and three replicas sharing one redis-server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
+import { freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
 import { requireBinary } from '../helpers/binaries.js';
+import { startCaddy as startCaddyProcess, type Caddy } from '../helpers/caddy.js';
 import {
   TRANSFERRED,
   aiOf,
@@ -23,84 +24,21 @@ import {
 const HOST = 'agent.localhost';
 const LIMITED = "You've made too many requests. Please wait a moment.";
 
-interface Caddy {
-  httpsPort: number;
-  httpPort: number;
-  ca: Buffer;
-  /** stdout (access log) and stderr (Caddy's own log), every line so far. */
-  logs: string[];
-  stop(): Promise<void>;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
-let caddyBin = '';
 
 before(() => {
-  caddyBin = requireBinary('caddy');
+  requireBinary('caddy');
 });
 
 after(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
-/** Starts Caddy on the repo Caddyfile with its data in a temp dir; resolves once HTTPS answers. */
+/** Starts Caddy on the repo Caddyfile (shared helper) and stops it after the suite. */
 async function startCaddy(upstreams: string[], httpsPort: number): Promise<Caddy> {
-  const dir = mkdtempSync(join(tmpdir(), 'swml-caddy-'));
-  const httpPort = await freePort();
-  const child: ChildProcess = spawn(
-    caddyBin,
-    ['run', '--adapter', 'caddyfile', '--config', join(ROOT, 'caddy', 'Caddyfile')],
-    {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: dir,
-        XDG_DATA_HOME: join(dir, 'data'),
-        XDG_CONFIG_HOME: join(dir, 'config'),
-        // The port in the site address, not a global https_port: redirects then keep it.
-        SWML_DOMAIN: `${HOST}:${httpsPort}`,
-        SWML_UPSTREAM: upstreams.join(' '),
-        CADDY_HTTP_PORT: String(httpPort),
-        CADDY_ADMIN: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const logs: string[] = [];
-  const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const rootCrt = join(dir, 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt');
-  const caddy: Caddy = {
-    httpsPort,
-    httpPort,
-    ca: Buffer.alloc(0),
-    logs,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const caddy = await startCaddyProcess(upstreams, { httpsPort });
   cleanups.push(() => caddy.stop());
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    if (existsSync(rootCrt)) {
-      caddy.ca = readFileSync(rootCrt);
-      try {
-        if ((await https(caddy, 'GET', '/health')).status === 200) return caddy;
-      } catch {
-        // certificate or listener not ready yet
-      }
-    }
-    await sleep(100);
-  }
-  throw new Error(`Caddy did not serve HTTPS (exit ${String(child.exitCode)}):\n${logs.join('\n')}`);
+  return caddy;
 }
 
 function https(
