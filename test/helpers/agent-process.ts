@@ -19,6 +19,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Waits (bounded) until `check()` holds: for log lines, which the agent writes asynchronously and which may
+ * arrive just after the response they belong to. Throws with `what` when the time is up.
+ */
+export async function eventually(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export interface AgentProcess {
   baseUrl: string;
   port: number;

@@ -6,7 +6,7 @@ import { FunctionResult } from '../../src/agent/function-result.js';
 import { createApp } from '../../src/http/app.js';
 import { createBankAgent } from '../../src/demo/bank-agent.js';
 import { LogCapture, PASSWORD, USER, swaigBody, testApp } from '../helpers/app.js';
-import { startAgentProcess } from '../helpers/agent-process.js';
+import { eventually, startAgentProcess } from '../helpers/agent-process.js';
 
 const ROUTES: [string, 'get' | 'post'][] = [
   ['/', 'get'],
@@ -215,7 +215,7 @@ describe('health, readiness and graceful shutdown', () => {
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { response: 'slow done' });
       assert.equal(await exit, 0);
-      assert.ok(agent.logs.some((l) => l.includes('draining')));
+      await eventually('the draining log line', () => agent.logs.some((l) => l.includes('draining')));
     } finally {
       await agent.stop('SIGKILL');
     }
