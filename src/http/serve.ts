@@ -76,8 +76,17 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   server.requestTimeout = config.functionTimeoutMs + 20_000;
   server.keepAliveTimeout = 5_000;
   const internalServer = createHttpServer(app.guard.internal);
-  const port = await listen(server, config.port, config.host);
-  const metricsPort = await listen(internalServer, config.metricsPort, config.metricsHost);
+  let port: number;
+  let metricsPort: number;
+  try {
+    port = await listen(server, config.port, config.host);
+    metricsPort = await listen(internalServer, config.metricsPort, config.metricsHost);
+  } catch (err) {
+    // Release what was opened (the other port, Redis connections, timers) so the process can exit.
+    if (server.listening) server.close();
+    await app.guard.close();
+    throw err;
+  }
   app.guard.ready = true;
   logger.info(
     { port, metrics_port: metricsPort, tls: config.tls.enabled, route: agent.route, agent: agent.name },

@@ -48,9 +48,22 @@ export interface AgentProcess {
 }
 
 /** Starts the agent and waits until /ready answers 200 (or the process exits). */
-export async function startAgentProcess(
-  opts: { env?: Record<string, string>; args?: string[]; entry?: string; timeoutMs?: number } = {},
-): Promise<AgentProcess> {
+type StartOptions = { env?: Record<string, string>; args?: string[]; entry?: string; timeoutMs?: number };
+
+export async function startAgentProcess(opts: StartOptions = {}): Promise<AgentProcess> {
+  // freePort() closes the port before the agent binds it; a parallel suite can take it in between.
+  // When we picked the ports, a lost race is retried with new ones instead of failing the test.
+  const picked = !opts.env?.PORT && !opts.env?.METRICS_PORT;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!picked || attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: StartOptions): Promise<AgentProcess> {
   const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
   const metricsPort = opts.env?.METRICS_PORT ? Number(opts.env.METRICS_PORT) : await freePort();
   const env: Record<string, string> = {
@@ -95,6 +108,8 @@ export async function startAgentProcess(
   }
   if (!up) {
     child.kill('SIGKILL');
+    // Let the pipes drain: the reason (e.g. EADDRINUSE) may arrive just after the exit.
+    await Promise.race([new Promise((r) => child.once('close', r)), new Promise((r) => setTimeout(r, 1000))]);
     throw new Error(`agent did not start (exit ${String(child.exitCode)}):\n${logs.join('\n')}`);
   }
   return {

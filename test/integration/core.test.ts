@@ -245,3 +245,39 @@ describe('methods Node handles outside Express', () => {
     }
   });
 });
+
+describe('serve() when a port is taken', () => {
+  it('rejects with EADDRINUSE and releases the port it did open, so the process can exit', async () => {
+    const { createServer } = await import('node:net');
+    const { serve } = await import('../../src/http/serve.js');
+    const { freePort } = await import('../helpers/agent-process.js');
+    const port = await freePort();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const busyPort = (busy.address() as { port: number }).port;
+    try {
+      await assert.rejects(
+        serve(createBankAgent(), {
+          handleSignals: false,
+          logDestination: new LogCapture(),
+          env: {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            METRICS_PORT: String(busyPort),
+            METRICS_HOST: '127.0.0.1',
+            SWML_BASIC_AUTH_PASSWORD: PASSWORD,
+          },
+        }),
+        { code: 'EADDRINUSE' },
+      );
+      const probe = createServer();
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(port, '127.0.0.1', resolve);
+      });
+      await new Promise((r) => probe.close(r));
+    } finally {
+      busy.close();
+    }
+  });
+});
