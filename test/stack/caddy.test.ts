@@ -279,12 +279,12 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
 
   test('Caddy spreads calls over every replica', async () => {
     for (let i = 0; i < 6; i++) await fetchSwml(caddy, agents[0]!, `call-spread-${i}`);
-    await sleep(300); // log lines arrive through pipes
+    const starts = (agent: AgentProcess) =>
+      agent.logs.filter((l) => l.includes('"call_start"') && l.includes('call-spread-')).length;
+    // Log lines arrive through pipes, possibly after the response: wait for them (bounded).
+    for (let i = 0; i < 100 && agents.some((a) => starts(a) === 0); i++) await sleep(50);
     for (const [i, agent] of agents.entries()) {
-      const starts = agent.logs.filter(
-        (l) => l.includes('"call_start"') && l.includes('call-spread-'),
-      ).length;
-      assert.ok(starts >= 1, `replica ${i} served no call (round robin across 3 upstreams)`);
+      assert.ok(starts(agent) >= 1, `replica ${i} served no call (round robin across 3 upstreams)`);
     }
   });
 
