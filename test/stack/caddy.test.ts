@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
+import { eventually, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startCaddy as startCaddyProcess, type Caddy } from '../helpers/caddy.js';
 import {
@@ -207,7 +207,9 @@ describe('Caddy in front of one agent', () => {
     plain.port = String(caddy.httpPort);
     assert.equal((await send(plain, 'POST', { body: transferBody('call-logs') })).status >= 300, true);
     await send(new URL(`${base}/swaig?token=${token}`), 'POST', { ca: caddy.ca, body: {} });
-    await sleep(300);
+    await eventually('the redacted access line', () =>
+      caddy.logs.some((l) => l.includes('__token=REDACTED')),
+    );
     const all = caddy.logs.join('\n');
     assert.match(all, /"uri":"\/swaig\?__token=REDACTED"/, 'the access log records the request, redacted');
     const basic = Buffer.from(`${agent.user}:${agent.password}`).toString('base64');
@@ -303,7 +305,8 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
     const callId = 'call-cross-replica';
     const ai = await fetchSwml(caddy, agents[0]!, callId);
     const url = new URL(toolUrl(ai, 'transfer_funds'));
-    await sleep(300); // log lines arrive through pipes
+    // Log lines arrive through pipes, possibly after the response.
+    await eventually('the minting replica logged the call', () => agents.some((a) => served(a, callId) > 0));
     const minter = agents.findIndex((a) => served(a, callId) > 0);
     assert.ok(minter >= 0, 'one replica served the SWML');
     for (const agent of agents) {
@@ -347,8 +350,10 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
       LIMITED,
       'a memory store per replica would have allowed it (round robin: 2+1+1)',
     );
-    await sleep(300); // log lines arrive through pipes
-    assert.ok(agents.filter((a) => served(a, callId) > 0).length >= 2, 'the calls were spread over replicas');
+    await eventually(
+      'the calls were spread over replicas',
+      () => agents.filter((a) => served(a, callId) > 0).length >= 2,
+    );
   });
 
   test('Prometheus scrapes every replica on its internal port, and their counters add up', async () => {

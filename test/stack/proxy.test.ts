@@ -6,7 +6,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
+import {
+  ROOT,
+  eventually,
+  freePort,
+  startAgentProcess,
+  type AgentProcess,
+} from '../helpers/agent-process.js';
 import { requireBinary } from '../helpers/binaries.js';
 import {
   TRANSFERRED,
@@ -163,7 +169,8 @@ test('client-sent forwarding headers change neither the rate-limit key nor the U
   }
   for (let i = 1; i < remaining.length; i++)
     assert.equal(remaining[i], remaining[i - 1]! - 1, remaining.join(','));
-  await sleep(200);
+  const xff = () => agent!.logs.filter((l) => l.includes('"call_start"') && l.includes('call-nginx-xff-'));
+  await eventually('four call_start lines', () => xff().length >= 4);
   const ips = agent!.logs
     .filter((l) => l.includes('"call_start"') && l.includes('call-nginx-xff-'))
     .map((l) => (JSON.parse(l) as { ip?: string }).ip);
@@ -191,8 +198,9 @@ test("nginx's access log has no token and no credentials", async () => {
   plain.protocol = 'http:';
   plain.port = String(httpPort);
   await send(plain, 'POST', { body: {} });
-  await sleep(200);
-  const log = readFileSync(join(dir, 'swml-guard.access.log'), 'utf8');
+  const accessLog = () => readFileSync(join(dir, 'swml-guard.access.log'), 'utf8');
+  await eventually('the access log line', () => /"POST \/swaig HTTP\/1\.1" 200/.test(accessLog()));
+  const log = accessLog();
   assert.match(log, /"POST \/swaig HTTP\/1\.1" 200/);
   const token = url.searchParams.get('__token') ?? '';
   assert.ok(token.length > 20);
