@@ -43,6 +43,8 @@ export interface Runtime {
   readonly globalCallCounter: WindowCounter;
   /** One throttled error line per path when the shared state cannot answer. */
   readonly reportOutage: OutageReporter;
+  /** Releases the shared state (connections, timers) and closes the audit file. */
+  close(): Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -72,7 +74,11 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
   const kids = [config.token.secret, config.token.previousSecret]
     .filter((s): s is string => typeof s === 'string')
     .map(keyId);
-  const { logger, audit: auditLogger } = createLoggers({
+  const {
+    logger,
+    audit: auditLogger,
+    close: closeLogs,
+  } = createLoggers({
     level: config.logLevel,
     destination: options.logDestination,
     auditLogFile: config.auditLogFile,
@@ -119,5 +125,9 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     callCounter: windowCounter(state.limiterStore('call:'), 60 * MINUTE),
     globalCallCounter: windowCounter(state.limiterStore('global:'), MINUTE),
     reportOutage,
+    async close() {
+      await state.close();
+      await closeLogs();
+    },
   };
 }

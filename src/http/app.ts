@@ -29,7 +29,7 @@ export interface GuardHandle {
   /** `ready` answers 200 only while true; serve() flips it when listening and when draining. */
   ready: boolean;
   draining: boolean;
-  /** Releases timers and connections held by the shared state. */
+  /** Releases timers and connections held by the shared state, and closes the audit file. */
   close(): Promise<void>;
 }
 
@@ -172,7 +172,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     internal: internalApp(rt),
     ready: true,
     draining: false,
-    close: () => rt.state.close(),
+    close: () => rt.close(),
   };
   return app;
 }

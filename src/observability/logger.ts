@@ -44,7 +44,11 @@ const HEADER_PATHS = [
 ];
 
 /** Creates the app logger and the audit logger (`audit: true` on every line). */
-export function createLoggers(options: LoggerOptions): { logger: Logger; audit: Logger } {
+export function createLoggers(options: LoggerOptions): {
+  logger: Logger;
+  audit: Logger;
+  close: () => Promise<void>;
+} {
   const scrub = scrubber(options.secrets, options.tokenKeyIds);
   const common = {
     level: options.level,
@@ -56,11 +60,22 @@ export function createLoggers(options: LoggerOptions): { logger: Logger; audit: 
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   const logger = pino(common, destination);
   const auditStreams: pino.StreamEntry[] = [{ stream: destination }];
-  if (options.auditLogFile) {
-    auditStreams.push({
-      stream: pino.destination({ dest: options.auditLogFile, append: true, mkdir: true, sync: true }),
-    });
-  }
+  const file = options.auditLogFile
+    ? pino.destination({ dest: options.auditLogFile, append: true, mkdir: true, sync: true })
+    : undefined;
+  if (file) auditStreams.push({ stream: file });
   const audit = pino({ ...common, level: 'info', base: { audit: true } }, pino.multistream(auditStreams));
-  return { logger, audit };
+  let closing: Promise<void> | undefined;
+  return {
+    logger,
+    audit,
+    /** Closes the audit file (writes are synchronous, so nothing is pending); stdout stays open. */
+    // Idempotent: a second call gets the same promise (a closed stream never emits 'close' again).
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        if (!file) return resolve();
+        file.once('close', () => resolve());
+        file.end();
+      })),
+  };
 }

@@ -1,7 +1,7 @@
 // Audit log: one well-formed event per function call and per refusal, masked callers, AUDIT_LOG_FILE.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -216,5 +216,26 @@ describe('audit log', () => {
     assert.ok(auditLines.length >= 8);
     assert.deepEqual(lines.slice(kept + 1), auditLines, 'exactly the audit lines, byte for byte');
     assert.ok(!lines.some((l) => l.includes('request completed')), 'no access log lines in the audit file');
+  });
+
+  it('guard.close() closes the AUDIT_LOG_FILE handle', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'swml-audit-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'audit.log');
+    // Open descriptors on the file, from /proc (Linux: the platform CI and the images run on).
+    const handles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      }).length;
+    const { app } = testApp({ env: { AUDIT_LOG_FILE: file } });
+    await request(app).get('/').auth(USER, 'wrong');
+    assert.equal(handles(), 1);
+    await app.guard.close();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(handles(), 0);
   });
 });
