@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { FunctionResult, type FunctionResultJSON } from '../agent/function-result.js';
 import type { RegisteredTool, SwaigRequest, ToolReturn } from '../agent/types.js';
 import { auditContext } from '../http/context.js';
-import { sendError } from '../http/errors.js';
+import { sendError, sendJsonText } from '../http/errors.js';
+import type { AuditContext } from '../observability/audit-log.js';
 import { maskPhone, sanitize, sensitiveSet } from '../observability/redact.js';
 import type { Runtime } from '../runtime.js';
 import type { FunctionOutcome } from '../observability/metrics.js';
@@ -68,8 +69,7 @@ export function swaigHandler(rt: Runtime) {
         caller: maskPhone(envelope.caller_id_num),
         ...extra,
       });
-      res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(body);
+      sendJsonText(res, 200, body);
     };
 
     if (tool.secure) {
@@ -104,7 +104,7 @@ export function swaigHandler(rt: Runtime) {
       audit.security('invalid_arguments', ctx, { function: name, reasons: invalid });
       return finish('invalid_args', REPLY.invalid(invalid));
     }
-    const { outcome, body, error } = await runHandler(rt, tool, args, envelope, req);
+    const { outcome, body, error } = await runHandler(rt, tool, args, envelope, req, ctx);
     metrics.functionDuration.observe({ function: name }, (performance.now() - started) / 1000);
     finish(outcome, body, error ? { error } : undefined);
   };
@@ -116,10 +116,10 @@ async function runHandler(
   args: Record<string, unknown>,
   envelope: SwaigRequest,
   req: Request,
+  ctx: AuditContext,
 ) {
   const controller = new AbortController();
   const callId = envelope.call_id;
-  const ctx = auditContext(req, callId);
   // Built on first use: most handlers never log, and a pino child costs a serialisation per call.
   let child: Logger | undefined;
   const log = () =>

@@ -1,7 +1,7 @@
 // The post_prompt route: token-checked, ends the call's tokens, hands the summary to onSummary().
 import type { Request, Response } from 'express';
 import { auditContext } from '../http/context.js';
-import { sendError } from '../http/errors.js';
+import { sendError, sendJsonText } from '../http/errors.js';
 import { sanitize, sensitiveSet } from '../observability/redact.js';
 import type { Runtime } from '../runtime.js';
 import { checkToken } from './token-check.js';
@@ -49,7 +49,6 @@ export function postPromptHandler(rt: Runtime) {
       summary_received: summary !== undefined,
       ...details,
     });
-    res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(OK);
+    sendJsonText(res, 200, OK);
   };
 }
