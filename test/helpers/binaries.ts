@@ -13,6 +13,11 @@ const INSTALL: Record<string, string> = {
   openssl: 'apt-get install -y --no-install-recommends openssl',
   nginx: 'apt-get install -y --no-install-recommends nginx-light',
   'docker-compose': 'apt-get install -y --no-install-recommends docker-compose',
+  // test:kube (podman kube play): runc, because crun refuses hybrid cgroup hosts; catatonit for the pause image.
+  podman: 'apt-get install -y --no-install-recommends podman runc catatonit',
+  runc: 'apt-get install -y --no-install-recommends runc',
+  catatonit: 'apt-get install -y --no-install-recommends catatonit',
+  debootstrap: 'apt-get install -y --no-install-recommends debootstrap',
 };
 
 /**

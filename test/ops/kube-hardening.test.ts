@@ -8,7 +8,8 @@ import { ENV } from '../../src/config/options.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- rendered manifests */
 const AGENT = { 'app.kubernetes.io/name': 'swml-guard', 'app.kubernetes.io/component': 'agent' };
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|SIGNING_KEY|REDIS_URL/;
+/** Settings that are secrets (SWML_TOKEN_TTL is not; SWML_TOKEN_SECRET and SWML_ADMIN_TOKEN are). */
+const SECRET_NAME = /PASSWORD|_SECRET|ADMIN_TOKEN|SIGNING_KEY|REDIS_URL/;
 
 function podSpec(workload: KubeObject): any {
   return workload.spec.template.spec;
