@@ -4,7 +4,10 @@
 // internal one, and the agent out to DNS and Redis only. Asked as an attacker would ask a CNI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NAMESPACE, OVERLAYS, all, one, overlay } from '../helpers/kube.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { KUBE_DIR, NAMESPACE, OVERLAYS, all, one, overlay } from '../helpers/kube.js';
 import { allowed, isolated, type Pod } from '../helpers/netpol.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- rendered manifests */
@@ -131,4 +134,28 @@ test('in-cluster-redis: Redis takes connections from the agent only, and opens n
   }
   assert.ok(isolated(p, redisPod, 'Egress'));
   assert.ok(!allowed(p, redisPod, dns, { port: 53, protocol: 'UDP' }));
+});
+
+test('ingress-nginx values: client IPs kept, client-sent forwarding headers ignored, no snippets', () => {
+  const values = parse(readFileSync(join(KUBE_DIR, 'ingress-nginx', 'values.yaml'), 'utf8')) as {
+    controller: {
+      allowSnippetAnnotations: boolean;
+      service: Record<string, string>;
+      config: Record<string, string>;
+    };
+  };
+  const { controller } = values;
+  assert.equal(controller.service.externalTrafficPolicy, 'Local', 'no source NAT in front of nginx');
+  assert.equal(
+    controller.config['use-forwarded-headers'],
+    'false',
+    'X-Forwarded-For set, not passed through',
+  );
+  assert.equal(controller.config['compute-full-forwarded-for'], 'false');
+  assert.equal(controller.allowSnippetAnnotations, false);
+  // The access log itself is exercised in a real nginx by test/stack/kube-ingress-log.test.ts.
+  assert.doesNotMatch(
+    controller.config['log-format-upstream']!,
+    /\$request\b|\$request_uri|\$args|\$query_string|\$http_authorization|\$remote_user/,
+  );
 });
