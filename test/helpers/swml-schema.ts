@@ -42,8 +42,10 @@ export function assertValidSwml(doc: unknown): void {
   if (check(doc)) return;
   // anyOf unions report every branch; the deepest paths are the ones that say what is wrong.
   const errors = [...(check.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length);
-  const lines = errors
-    .slice(0, 8)
-    .map((e) => `  ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  const lines = [
+    ...new Set(
+      errors.map((e) => `  ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`),
+    ),
+  ].slice(0, 8);
   throw new Error(`SWML is not valid by SignalWire's schema:\n${lines.join('\n')}`);
 }
