@@ -44,7 +44,7 @@ function playback(): DataMap {
 }
 
 /** An agent with every new element and no webhook tool, so its document must pass the schema as it is. */
-export function everyElement(): AgentBase {
+function everyElement(): AgentBase {
   const agent = new AgentBase({ name: 'surface' });
   agent
     .promptAddSection('Role', 'You answer questions about the weather.')
