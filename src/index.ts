@@ -5,7 +5,35 @@ export {
   type LanguageOptions,
   type SummaryHandler,
 } from './agent/agent-base.js';
-export { FunctionResult, type FunctionResultJSON, type SwaigAction } from './agent/function-result.js';
+export {
+  FunctionResult,
+  type ConferenceOptions,
+  type DynamicHint,
+  type FunctionResultJSON,
+  type PayOptions,
+  type PaymentAction,
+  type PaymentParameter,
+  type PaymentPrompt,
+  type SwaigAction,
+} from './agent/function-result.js';
+export {
+  DataMap,
+  type DataMapFunction,
+  type DataMapMethod,
+  type DataMapOutput,
+  type DataMapParameterType,
+} from './agent/data-map.js';
+export { ContextBuilder, Context, Step } from './agent/contexts.js';
+export type { CallConfig, DynamicConfigHook, SwmlRequestInfo } from './agent/call-config.js';
+export {
+  NATIVE_FUNCTIONS,
+  type FunctionInclude,
+  type Hint,
+  type LlmParams,
+  type NativeFunction,
+  type PatternHint,
+  type PronunciationRule,
+} from './agent/ai-config.js';
 export type {
   ObjectSchema,
   JsonSchema,

@@ -1,10 +1,11 @@
 // AgentBase: what a developer configures (prompt, tools, AI params); the HTTP layers are built by createApp().
 import type { ConfigOverrides } from '../config/index.js';
+import { AgentRouting } from './agent-routing.js';
 import { SECURITY_BOUNDARIES, confirmationBullets, type PromptSection } from './prompt.js';
+import { RESERVED_TOOL_NAMES as RESERVED, TOOL_NAME_PATTERN as TOOL_NAME } from './tool-names.js';
 import type { ObjectSchema, RegisteredTool, SwaigRequest, ToolDefinition } from './types.js';
 
-const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const RESERVED = new Set(['post_prompt']);
+export type { LanguageOptions } from './agent-settings.js';
 
 export interface AgentOptions {
   name: string;
@@ -18,13 +19,6 @@ export interface AgentOptions {
   domain?: string;
   /** Any other setting by its environment variable name; explicit options beat the environment. */
   settings?: ConfigOverrides;
-}
-
-export interface LanguageOptions {
-  name: string;
-  code: string;
-  voice?: string;
-  [field: string]: unknown;
 }
 
 /** Receives the post-prompt summary; an object it returns is added (redacted) to the `call_end` audit event. */
@@ -63,22 +57,19 @@ function toObjectSchema(parameters: ToolDefinition['parameters']): ObjectSchema 
  * agent.defineTool({ name: 'get_time', description: 'Current time', handler: () => new FunctionResult(new Date().toISOString()) });
  * serve(agent);
  */
-export class AgentBase {
+export class AgentBase extends AgentRouting {
   readonly name: string;
   readonly route: string;
   readonly settings: ConfigOverrides;
   readonly sections: PromptSection[] = [];
   promptText: string | undefined;
   postPrompt: string | undefined;
-  readonly hints: string[] = [];
-  readonly languages: LanguageOptions[] = [];
-  readonly params: Record<string, unknown> = {};
-  globalData: Record<string, unknown> = {};
   readonly tools = new Map<string, RegisteredTool>();
   readonly securityEvents = new Set<string>();
   summaryHandler: SummaryHandler | undefined;
 
   constructor(options: AgentOptions) {
+    super();
     if (!options.name) throw new TypeError('AgentBase needs a name');
     this.name = options.name;
     this.route = normalizeRoute(options.route);
@@ -130,26 +121,6 @@ export class AgentBase {
     return this.promptAddSection('Confirmation Protocol', 'Some actions cannot be undone.', {
       bullets: confirmationBullets(tools),
     });
-  }
-  addHint(hint: string): this {
-    this.hints.push(hint);
-    return this;
-  }
-  addHints(hints: string[]): this {
-    this.hints.push(...hints);
-    return this;
-  }
-  addLanguage(language: LanguageOptions): this {
-    this.languages.push(language);
-    return this;
-  }
-  setParams(params: Record<string, unknown>): this {
-    Object.assign(this.params, params);
-    return this;
-  }
-  setGlobalData(data: Record<string, unknown>): this {
-    this.globalData = { ...data };
-    return this;
   }
   /** Declares a security event name a tool may record (keeps the metric's labels bounded). */
   declareSecurityEvent(name: string): this {

@@ -17,6 +17,7 @@ import { postPromptHandler } from '../swaig/post-prompt.js';
 import { swaigHandler } from '../swaig/dispatch.js';
 import { baseUrlResolver } from '../swml/base-url.js';
 import { swmlHandler } from '../swml/handler.js';
+import { sipHandler } from '../swml/sip-route.js';
 import { jsonBody } from './body.js';
 import { auditContext } from './context.js';
 import { ERRORS, sendError, type ErrorStatus } from './errors.js';
@@ -150,7 +151,11 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
 
   const route = agent.route;
   const router = express.Router({ strict: false });
-  router.all('/', ...guarded(['GET', 'POST'], route, swmlHandler(rt, baseUrl)));
+  const serveSwml = swmlHandler(rt, baseUrl);
+  router.all('/', ...guarded(['GET', 'POST'], route, serveSwml));
+  const sip = agent.sipRouting?.path;
+  if (sip !== undefined)
+    router.all(`/${sip}`, ...guarded(['POST'], `${route}${sip}`, sipHandler(rt, serveSwml)));
   router.all('/swaig', ...guarded(['POST'], `${route}swaig`, swaigHandler(rt)));
   router.all('/post_prompt', ...guarded(['POST'], `${route}post_prompt`, postPromptHandler(rt)));
   app.use(route, router);

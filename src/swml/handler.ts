@@ -5,6 +5,7 @@ import { auditContext } from '../http/context.js';
 import { sendJsonText } from '../http/errors.js';
 import { maskPhone } from '../observability/redact.js';
 import type { Runtime } from '../runtime.js';
+import { callDocument } from './per-call.js';
 import { refusalSwml, swmlRenderer } from './render.js';
 
 const CALL_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -18,6 +19,7 @@ export function swmlHandler(rt: Runtime, baseUrl: (req: Request) => string) {
     password: rt.config.basicAuth.password,
     tokens: rt.tokens,
   });
+  const document = callDocument(rt, renderer);
   const { metrics, audit, config } = rt;
 
   /** Over a limit? Store errors fail open: a Redis outage must not stop every call (logged). */
@@ -56,6 +58,7 @@ export function swmlHandler(rt: Runtime, baseUrl: (req: Request) => string) {
     }
     metrics.callsStarted.inc({ outcome: 'ok' });
     audit.event('call_start', ctx, { caller: maskPhone(from), method: req.method });
-    sendJsonText(res, 200, renderer.render({ baseUrl: baseUrl(req), callId }));
+    const doc = document(req, { baseUrl: baseUrl(req), callId });
+    sendJsonText(res, 200, typeof doc === 'string' ? doc : await doc);
   };
 }

@@ -1,6 +1,7 @@
 // Renders the SWML document (SPEC 5). Static parts are serialised once; per request only URLs and tokens.
 import type { AgentBase } from '../agent/agent-base.js';
 import type { FunctionTokens } from '../security/function-token.js';
+import { aiParts, dataMapParts, open, swaigPrefix, type AiParts, type SwmlSource } from './ai-parts.js';
 
 export interface RenderInput {
   baseUrl: string;
@@ -10,6 +11,8 @@ export interface RenderInput {
 export interface SwmlRenderer {
   /** The document as JSON text (it holds credentials and tokens: never log it). */
   render(input: RenderInput): string;
+  /** The same document with the prompt and settings of a per-call copy of the agent (tools stay as at startup). */
+  renderFrom(source: SwmlSource, input: RenderInput): string;
 }
 
 /** `user:password@` with both parts percent-encoded, as SignalWire expects in callback URLs. */
@@ -23,11 +26,6 @@ export function withCredentials(baseUrl: string, credentials: string): string {
   return `${baseUrl.slice(0, i)}${credentials}${baseUrl.slice(i)}`;
 }
 
-/** JSON text of an object without its closing brace, so fields can be appended. */
-function open(value: Record<string, unknown>): string {
-  return JSON.stringify(value).slice(0, -1);
-}
-
 /**
  * Precomputes the document around the per-request holes (base URL, tokens). Tokens are minted per
  * call: each secure tool gets `?__token=` bound to its name and the call's call_id.
@@ -37,17 +35,8 @@ export function swmlRenderer(
   options: { user: string; password: string; tokens: FunctionTokens },
 ): SwmlRenderer {
   const credentials = userinfo(options.user, options.password);
-  const prompt = agent.promptText !== undefined ? { text: agent.promptText } : { pom: agent.sections };
-  const head: Record<string, unknown> = { prompt };
-  if (agent.postPrompt !== undefined) head.post_prompt = { text: agent.postPrompt };
-  const tail: Record<string, unknown> = {};
-  if (Object.keys(agent.params).length > 0) tail.params = agent.params;
-  if (agent.hints.length > 0) tail.hints = agent.hints;
-  if (agent.languages.length > 0) tail.languages = agent.languages;
-  if (Object.keys(agent.globalData).length > 0) tail.global_data = agent.globalData;
-  const headJson = open(head);
-  const tailJson = Object.keys(tail).length > 0 ? `,${JSON.stringify(tail).slice(1, -1)}` : '';
   const route = agent.route;
+  const staticParts = aiParts(agent);
 
   const functions = [...agent.tools.values()].map((tool) => {
     const spec: Record<string, unknown> = {
@@ -59,31 +48,35 @@ export function swmlRenderer(
     if (tool.metaDataToken) spec.meta_data_token = tool.metaDataToken;
     return { name: tool.name, secure: tool.secure, json: open(spec) };
   });
-  const withPostPrompt = agent.postPrompt !== undefined;
+  functions.push(...dataMapParts(agent));
+  const prefix = swaigPrefix(agent);
+
+  function compose(parts: AiParts, { baseUrl, callId }: RenderInput): string {
+    const root = `${withCredentials(baseUrl, credentials)}${route}`;
+    const swaigUrl = JSON.stringify(`${root}swaig`);
+    let out = `{"version":"1.0.0","sections":{"main":[{"answer":{}},{"ai":${parts.head}`;
+    if (parts.withPostPrompt) {
+      const token = options.tokens.mint('post_prompt', callId);
+      out += `,"post_prompt_url":${JSON.stringify(`${root}post_prompt?__token=${token}`)}`;
+    }
+    out += `${parts.tail},"SWAIG":{${prefix}"functions":[`;
+    for (let i = 0; i < functions.length; i++) {
+      const f = functions[i];
+      if (f === undefined) continue;
+      if (i > 0) out += ',';
+      if (f.secure) {
+        const token = options.tokens.mint(f.name, callId);
+        out += `${f.json},"web_hook_url":${JSON.stringify(`${root}swaig?__token=${token}`)}}`;
+      } else {
+        out += `${f.json}}`;
+      }
+    }
+    return `${out}],"defaults":{"web_hook_url":${swaigUrl}}}}}]}}`;
+  }
 
   return {
-    render({ baseUrl, callId }) {
-      const root = `${withCredentials(baseUrl, credentials)}${route}`;
-      const swaigUrl = JSON.stringify(`${root}swaig`);
-      let out = `{"version":"1.0.0","sections":{"main":[{"answer":{}},{"ai":${headJson}`;
-      if (withPostPrompt) {
-        const token = options.tokens.mint('post_prompt', callId);
-        out += `,"post_prompt_url":${JSON.stringify(`${root}post_prompt?__token=${token}`)}`;
-      }
-      out += `${tailJson},"SWAIG":{"functions":[`;
-      for (let i = 0; i < functions.length; i++) {
-        const f = functions[i];
-        if (f === undefined) continue;
-        if (i > 0) out += ',';
-        if (f.secure) {
-          const token = options.tokens.mint(f.name, callId);
-          out += `${f.json},"web_hook_url":${JSON.stringify(`${root}swaig?__token=${token}`)}}`;
-        } else {
-          out += `${f.json}}`;
-        }
-      }
-      return `${out}],"defaults":{"web_hook_url":${swaigUrl}}}}}]}}`;
-    },
+    render: (input) => compose(staticParts, input),
+    renderFrom: (source, input) => compose(aiParts(source), input),
   };
 }
 

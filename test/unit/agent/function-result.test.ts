@@ -80,9 +80,10 @@ describe('FunctionResult', () => {
     ['stopBackgroundFile', (r) => r.stopBackgroundFile(), { stop_playback_bg: true }],
     ['executeSwml object', (r) => r.executeSwml({ version: '1.0.0' }), { SWML: { version: '1.0.0' } }],
     [
+      // The SDKs put transfer inside the SWML object for execute_swml (unlike connect/swml_transfer).
       'executeSwml text with transfer',
       (r) => r.executeSwml('{"version":"1.0.0"}', { transfer: true }),
-      { SWML: { version: '1.0.0' }, transfer: 'true' },
+      { SWML: { version: '1.0.0', transfer: 'true' } },
     ],
     ['setEndOfSpeechTimeout', (r) => r.setEndOfSpeechTimeout(700), { end_of_speech_timeout: 700 }],
   ];
