@@ -11,6 +11,7 @@ const INSTALL: Record<string, string> = {
   amtool: 'apt-get install -y --no-install-recommends prometheus-alertmanager',
   'prometheus-alertmanager': 'apt-get install -y --no-install-recommends prometheus-alertmanager',
   'redis-server': 'apt-get install -y --no-install-recommends redis-server',
+  'prometheus-node-exporter': 'apt-get install -y --no-install-recommends prometheus-node-exporter',
   openssl: 'apt-get install -y --no-install-recommends openssl',
   nginx: 'apt-get install -y --no-install-recommends nginx-light',
   'docker-compose': 'apt-get install -y --no-install-recommends docker-compose',
