@@ -1,4 +1,5 @@
-# CI only: a Node 20 base for deploy/Dockerfile built without a registry (see deploy/scripts/ci-compose.sh).
+# CI only: a Node base for deploy/Dockerfile built without a registry (see deploy/scripts/ci-compose.sh).
+# It is the HOST's Node (CI runs every suite on the host's Node, whatever deploy/Dockerfile's default is):
 # Debian bookworm's nodejs is 18, so the host's node binary and npm are copied in, with the host's CA
 # bundle: npm ci reaches the registry through a TLS-inspecting proxy on CI machines.
 ARG BASE=local/bookworm:ci

@@ -5,8 +5,10 @@
 # debootstrap, starts dockerd (unless one already answers), builds every image from a local Debian base
 # (deploy/ci/docker-compose.ci.yml; Grafana left out), writes a .env with deploy/init.sh in a temp dir,
 # `up --wait`, then checks HTTPS through the published Caddy port, the SWML and a secure tool call with
-# its token, the edge 404s, the agent's hardening, and Prometheus's scrape of the agent. Always tears
-# down (`down -v`, then dockerd by PID) in an EXIT trap. Prints "N passed, N failed" last (exit 1 if any failed).
+# its token, the edge 404s, the agent's hardening, Prometheus's scrape of the agent and of node-exporter,
+# network segmentation from inside the containers, resource limits, `docker compose restart agent` under
+# traffic (deploy/scripts/ci-compose-ops.sh), and scale mode. Always tears down (`down -v`, then dockerd by
+# PID) in an EXIT trap. Prints "N passed, N failed" last (exit 1 if any failed).
 #
 # Env: SWML_CI_CACHE (default /var/cache/swml-guard-ci): debootstrap tarball and Compose v2 plugin.
 #      SWML_CI_KEEP=1: leave the stack running (debugging; dockerd too).
@@ -111,7 +113,8 @@ if compose_v2; then
 else
   log "Compose v2 unavailable: falling back to Compose v1"
   command -v docker-compose >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
-  COMPOSE=(docker-compose)
+  # --compatibility: v1 applies deploy.resources.limits only in that mode.
+  COMPOSE=(docker-compose --compatibility)
   V2=0
   # v1 knows no `!override`: drop those blocks (Caddy's ports then stay as docker-compose.yml publishes them).
   awk '/!override/ { skip = 1; next } skip && /^      - / { next } { skip = 0; print }' "$OVERRIDE" \
@@ -152,7 +155,8 @@ build() { # build TAG DOCKERFILE CONTEXT [args...]
     { tail -n 30 "$WORK/build-${tag//[\/:]/_}.log"; echo "image build failed: $tag" >&2; exit 1; }
 }
 
-# Node >= 20 is not in bookworm: the host's node and npm go into a CI-only base, with the host CA bundle.
+# CI runs the agent image on the host's Node (the suites' Node): bookworm has no current nodejs, so the host's
+# node and npm go into a CI-only base, with the host CA bundle.
 node_ctx="$WORK/node-ctx"
 mkdir -p "$node_ctx"
 node_bin=$(command -v node)
@@ -160,16 +164,19 @@ cp "$(readlink -f "$node_bin")" "$node_ctx/node"
 npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 cp -a "$npm_dir" "$node_ctx/npm"
 cp /etc/ssl/certs/ca-certificates.crt "$node_ctx/ca-certificates.crt"
-build local/node20:ci "$ROOT/deploy/ci/node.Dockerfile" "$node_ctx"
+build local/node-host:ci "$ROOT/deploy/ci/node.Dockerfile" "$node_ctx"
 
 # ---- 4. service images -------------------------------------------------------------------------------
-build swml-guard-ci/caddy:local "$ROOT/deploy/ci/caddy.Dockerfile" "$ROOT/deploy/ci"
+build swml-guard-ci/caddy:local "$ROOT/deploy/ci/caddy.Dockerfile" "$ROOT/deploy"
 build swml-guard-ci/prometheus:local "$ROOT/deploy/ci/prometheus.Dockerfile" "$ROOT/deploy/ci"
 build swml-guard-ci/alertmanager:local "$ROOT/deploy/ci/alertmanager.Dockerfile" "$ROOT/deploy/ci"
-build swml-guard-agent:local "$ROOT/deploy/Dockerfile" "$ROOT" --build-arg NODE_IMAGE=local/node20:ci
+build swml-guard-ci/node-exporter:local "$ROOT/deploy/ci/node-exporter.Dockerfile" "$ROOT/deploy/ci"
+build swml-guard-agent:local "$ROOT/deploy/Dockerfile" "$ROOT" --build-arg NODE_IMAGE=local/node-host:ci
 
 # ---- 5. up -------------------------------------------------------------------------------------------
 "$ROOT/deploy/init.sh" --domain "$DOMAIN" --file "$WORK/.env" >/dev/null
+# The restart-under-traffic check sends a few hundred calls a minute from one client: above the default limits.
+printf 'SWML_RATE_LIMIT=100000\nSWML_CALL_RATE_LIMIT=100000\nSWML_CALLER_CALL_LIMIT=100000\n' >>"$WORK/.env"
 set -a
 # shellcheck disable=SC1091
 . "$WORK/.env"
@@ -310,7 +317,16 @@ case "$ams" in
   *) fail "Prometheus sends alerts to Alertmanager" "got: ${ams:0:200}" ;;
 esac
 
-# ---- 7. scale mode: three replicas, Redis, Prometheus discovering each one ---------------------------
+# ---- 7. operations: segmentation, limits, host metrics, restart under traffic --------------------------
+# shellcheck source=deploy/scripts/ci-compose-ops.sh
+. "$ROOT/deploy/scripts/ci-compose-ops.sh"
+check_segmentation
+check_limits
+check_node_exporter
+check_restart_under_traffic
+check_backup_restore
+
+# ---- 8. scale mode: three replicas, Redis, Prometheus discovering each one ---------------------------
 if [ "${SWML_CI_SCALE:-1}" = 1 ]; then
   build swml-guard-ci/redis:local "$ROOT/deploy/ci/redis.Dockerfile" "$ROOT/deploy/ci"
   sed -i 's|^# REDIS_URL=|REDIS_URL=|' "$WORK/.env"
@@ -388,6 +404,13 @@ if [ "${SWML_CI_SCALE:-1}" = 1 ]; then
     *'"3"]'*) pass "Prometheus discovered and scraped all three replicas (DNS service discovery)" ;;
     *) fail "Prometheus discovered and scraped all three replicas (DNS service discovery)" "last answer: ${count:0:300}" ;;
   esac
+  # Each replica bound the internal port to its own metrics address: closed on its edge address, for Caddy.
+  closed=0
+  for r in "${REPLICAS[@]}"; do
+    [ "$(reach "$(cid caddy)" "http://$(ip_on "$r" edge):9464/metrics")" = unreachable ] && closed=$((closed + 1))
+  done
+  if [ "$closed" = 3 ]; then pass "no replica's internal port answers Caddy"; else fail "no replica's internal port answers Caddy" "$closed of 3 closed"; fi
+  check_redis_segmentation
 fi
 
 [ "$FAILED" -eq 0 ]

@@ -38,6 +38,8 @@ export interface Config {
   readonly signingKey: string | undefined;
   readonly maxRequestSize: number;
   readonly functionTimeoutMs: number;
+  /** Lame-duck time on shutdown: /ready answers 503 while requests are still served. */
+  readonly shutdownDelayMs: number;
   readonly limits: {
     readonly ip: number;
     readonly authFailures: number;
@@ -145,6 +147,7 @@ export function loadConfig(
     signingKey: v.SIGNALWIRE_SIGNING_KEY,
     maxRequestSize: v.SWML_MAX_REQUEST_SIZE,
     functionTimeoutMs: v.SWML_FUNCTION_TIMEOUT_MS,
+    shutdownDelayMs: v.SWML_SHUTDOWN_DELAY_MS,
     limits: {
       ip: v.SWML_RATE_LIMIT,
       authFailures: v.SWML_AUTH_FAILURE_LIMIT,

@@ -110,6 +110,11 @@ export const ENV = {
   SIGNALWIRE_SIGNING_KEY: { schema: text, doc: 'enables X-SignalWire-Signature checks on POSTs' },
   SWML_MAX_REQUEST_SIZE: { schema: size, default: '1mb', doc: 'body limit, counted on received bytes' },
   SWML_FUNCTION_TIMEOUT_MS: { schema: int(100, 120000), default: '10000', doc: 'tool handler timeout' },
+  SWML_SHUTDOWN_DELAY_MS: {
+    schema: int(0, 60000),
+    default: '0',
+    doc: 'on SIGTERM, keep serving this long with /ready at 503 so the proxy stops routing first',
+  },
   SWML_RATE_LIMIT: { schema: int(1, 1000000), default: '600', doc: 'requests per minute per client IP' },
   SWML_AUTH_FAILURE_LIMIT: {
     schema: int(1, 100000),

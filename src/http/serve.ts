@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AgentBase } from '../agent/agent-base.js';
 import { createApp, type AppOptions, type GuardApp } from './app.js';
+import { ownAddress } from './bind-address.js';
 
 export interface ServeOptions extends AppOptions {
   /** Install SIGTERM/SIGINT handlers that drain and exit (default true). */
@@ -80,7 +81,7 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   let metricsPort: number;
   try {
     port = await listen(server, config.port, config.host);
-    metricsPort = await listen(internalServer, config.metricsPort, config.metricsHost);
+    metricsPort = await listen(internalServer, config.metricsPort, await ownAddress(config.metricsHost));
   } catch (err) {
     // Release what was opened (the other port, Redis connections, timers) so the process can exit.
     if (server.listening) server.close();
@@ -98,6 +99,13 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   const close = () => {
     closing ??= (async () => {
       app.guard.draining = true;
+      // Lame duck: /ready already answers 503, so the proxy's health check takes this replica out of
+      // rotation while it still accepts; closing the port first would refuse (or reset) what the proxy
+      // sends meanwhile. SWML_SHUTDOWN_DELAY_MS, longer than the proxy's health interval (docs/deployment.md).
+      if (config.shutdownDelayMs > 0) {
+        logger.info({ delay_ms: config.shutdownDelayMs }, 'draining: /ready at 503, still serving');
+        await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+      }
       logger.info('draining: refusing new connections, finishing in-flight requests');
       await closeServer(server, drainTimeoutMs);
       await closeServer(internalServer, 1_000);

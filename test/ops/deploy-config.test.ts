@@ -2,115 +2,38 @@
 // the agent's Dockerfile, deploy/init.sh, and .env.example. No engine needed; the live stack is ci-compose.sh.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/agent-process.js';
-import { requireBinary } from '../helpers/binaries.js';
+import { requireBinary, requireCurrentCaddy } from '../helpers/binaries.js';
+import {
+  COMPOSE,
+  ENV,
+  PROXY,
+  compose,
+  model,
+  networksOf,
+  published,
+  run,
+  yamlToJson,
+  type ComposeModel,
+} from '../helpers/compose.js';
 import { ENV_NAMES } from '../../src/config/options.js';
 
-const COMPOSE = join(ROOT, 'docker-compose.yml');
-const PROXY = join(ROOT, 'docker-compose.proxy.yml');
 const CADDYFILE = join(ROOT, 'caddy', 'Caddyfile');
 const INIT = join(ROOT, 'deploy', 'init.sh');
 
-/** Values for every variable docker-compose.yml requires; recognisable so a leak is easy to spot. */
-const ENV: Record<string, string> = {
-  SWML_DOMAIN: 'agent.example.com',
-  SWML_BASIC_AUTH_USER: 'signalwire',
-  SWML_BASIC_AUTH_PASSWORD: 'test-basic-auth-password-0123456789abcdef',
-  SWML_TOKEN_SECRET: 'test-token-secret-0123456789abcdefghijklmn',
-  SWML_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijklmno',
-  GRAFANA_ADMIN_PASSWORD: 'test-grafana-password-0123456789abcdefghi',
-  ALERTMANAGER_WEBHOOK_URL: 'https://hooks.example.com/test-webhook',
-  REDIS_PASSWORD: 'test-redis-password-0123456789abcdefghijk',
-};
-
-interface Service {
-  image?: string;
-  build?: unknown;
-  ports?: (string | { published?: number | string; target?: number; host_ip?: string; protocol?: string })[];
-  environment?: Record<string, string | null>;
-  volumes?: string[];
-  tmpfs?: string[] | string;
-  read_only?: boolean;
-  init?: boolean;
-  user?: string;
-  cap_drop?: string[];
-  security_opt?: string[];
-  healthcheck?: { test?: string[] | string };
-  depends_on?: Record<string, { condition?: string }>;
-  profiles?: string[];
-}
-interface ComposeModel {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-}
-
 let dockerCompose = '';
 let caddy = '';
+let currentCaddy = '';
 
 before(() => {
   dockerCompose = requireBinary('docker-compose');
   caddy = requireBinary('caddy');
+  currentCaddy = requireCurrentCaddy();
   requireBinary('openssl');
 });
-
-function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd = ROOT) {
-  const result = spawnSync(cmd, args, {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
-  });
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    output: result.stdout + result.stderr,
-  };
-}
-
-/** Writes `env` to a temp env file and runs Compose v1 with it (no engine needed for `config`). */
-function compose(files: string[], env: Record<string, string>, args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'swml-compose-'));
-  try {
-    const envFile = join(dir, '.env');
-    writeFileSync(
-      envFile,
-      Object.entries(env)
-        .map(([k, v]) => `${k}=${v}\n`)
-        .join(''),
-    );
-    return run(dockerCompose, ['--env-file', envFile, ...files.flatMap((f) => ['-f', f]), ...args]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The resolved model (`docker-compose config`), YAML -> JSON with the PyYAML that Compose v1 depends on. */
-function model(files: string[], env = ENV, extra: string[] = []): ComposeModel {
-  const out = compose(files, env, [...extra, 'config']);
-  assert.equal(out.status, 0, out.output);
-  const py = spawnSync(
-    'python3',
-    ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
-    {
-      input: out.stdout,
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(py.status, 0, py.stderr);
-  return JSON.parse(py.stdout) as ComposeModel;
-}
-
-function published(service: Service): string[] {
-  return (service.ports ?? []).map((p) =>
-    typeof p === 'string'
-      ? p
-      : `${p.host_ip ?? ''}:${String(p.published)}:${String(p.target)}/${p.protocol ?? 'tcp'}`,
-  );
-}
 
 describe('docker-compose.yml', () => {
   test('is valid for Compose v1 and has no top-level name (v1 rejects it)', () => {
@@ -126,6 +49,7 @@ describe('docker-compose.yml', () => {
       'alertmanager',
       'caddy',
       'grafana',
+      'node-exporter',
       'prometheus',
       'redis',
     ]);
@@ -135,14 +59,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('only Caddy publishes ports: 80, 443 and 443/udp', () => {
+  test('only Caddy publishes ports: 80 and 443 over TCP (no UDP: HTTP/3 is off)', () => {
     const m = model([COMPOSE], ENV, ['--profile', 'scale']);
     for (const [name, s] of Object.entries(m.services)) {
       if (name === 'caddy') continue;
       assert.deepEqual(published(s), [], `${name} must not publish ports`);
     }
     const ports = published(m.services.caddy!).map((p) => p.replace(/^:/, ''));
-    assert.deepEqual(ports.sort(), ['443:443/tcp', '443:443/udp', '80:80/tcp']);
+    assert.deepEqual(ports.sort(), ['443:443/tcp', '80:80/tcp']);
   });
 
   test('Caddy keeps /data and /config in named volumes and reads the repo Caddyfile', () => {
@@ -176,7 +100,7 @@ describe('docker-compose.yml', () => {
     assert.equal(env.NODE_ENV, 'production');
     assert.equal(env.SWML_TRUST_PROXY, '1');
     assert.equal(env.SWML_PROXY_URL_BASE, 'https://agent.example.com');
-    assert.equal(env.METRICS_HOST, '0.0.0.0');
+    assert.equal(env.METRICS_HOST, 'agent-metrics', 'its own address on the metrics network (see below)');
     assert.equal(env.METRICS_PORT, '9464');
     assert.equal(env.PORT, '3000');
     assert.equal(env.SWML_BASIC_AUTH_PASSWORD, ENV.SWML_BASIC_AUTH_PASSWORD);
@@ -266,6 +190,64 @@ describe('docker-compose.proxy.yml', () => {
       assert.deepEqual(published(m.services[name]!), [], name);
     assert.equal(m.services.agent!.environment?.SWML_TRUST_PROXY, '1');
     assert.equal(m.services.agent!.environment?.SWML_PROXY_URL_BASE, 'https://agent.example.com');
+    // Docker publishes a port only on a network with a gateway: without Caddy, `dashboards` is not internal.
+    assert.notEqual(m.networks?.dashboards?.internal, true);
+    assert.deepEqual(networksOf(m.services.grafana!).sort(), ['dashboards', 'queries']);
+  });
+});
+
+describe('network segmentation (issue 11)', () => {
+  /** Which services share at least one network with `name` (Docker networks are all-or-nothing). */
+  const reach = (m: ComposeModel, name: string) =>
+    Object.keys(m.services)
+      .filter((other) => other !== name)
+      .filter((other) =>
+        networksOf(m.services[other]!).some((n) => networksOf(m.services[name]!).includes(n)),
+      )
+      .sort();
+
+  test('each service shares a network only with the services it talks to', () => {
+    const m = model([COMPOSE], ENV, ['--profile', 'scale']);
+    assert.deepEqual(reach(m, 'caddy'), ['agent', 'grafana'], 'Caddy: the agent and Grafana only');
+    assert.deepEqual(
+      reach(m, 'grafana'),
+      ['caddy', 'prometheus'],
+      'Grafana: Prometheus (and Caddy in front)',
+    );
+    assert.deepEqual(reach(m, 'alertmanager'), ['prometheus'], 'Alertmanager: Prometheus only');
+    assert.deepEqual(reach(m, 'redis'), ['agent'], 'Redis: the agents only');
+    assert.deepEqual(reach(m, 'prometheus'), ['agent', 'alertmanager', 'grafana', 'node-exporter']);
+    assert.deepEqual(reach(m, 'agent'), ['caddy', 'node-exporter', 'prometheus', 'redis']);
+    // Only the networks with a way out are not internal: Caddy's and the agent's (ACME, the tools' own
+    // calls) and Alertmanager's (Slack, PagerDuty, SMTP).
+    const open = Object.entries(m.networks ?? {})
+      .filter(([, n]) => n?.internal !== true)
+      .map(([name]) => name)
+      .sort();
+    assert.deepEqual(open, ['alerting', 'edge']);
+    assert.deepEqual(networksOf(m.services.caddy!).sort(), ['dashboards', 'edge']);
+  });
+
+  test("the agent's internal port binds its address on the metrics network, which Caddy is not on", () => {
+    const m = model([COMPOSE], ENV, ['--profile', 'scale']);
+    const agent = m.services.agent!;
+    const alias = agent.environment?.METRICS_HOST;
+    assert.equal(alias, 'agent-metrics');
+    const nets = agent.networks as Record<string, { aliases?: string[] } | null>;
+    const withAlias = Object.entries(nets)
+      .filter(([, n]) => n?.aliases?.includes(alias))
+      .map(([name]) => name);
+    // A name only the metrics network answers: every replica resolves it to its own metrics address there.
+    assert.deepEqual(withAlias, ['metrics']);
+    for (const [name, service] of Object.entries(m.services)) {
+      const onMetrics = networksOf(service).includes('metrics');
+      assert.equal(onMetrics, ['agent', 'prometheus', 'node-exporter'].includes(name), `${name} on metrics`);
+      if (name !== 'agent')
+        assert.ok(!JSON.stringify(service.networks ?? {}).includes(alias), `${name} claims the alias`);
+    }
+    assert.equal(m.networks?.metrics?.internal, true);
+    // Prometheus discovers the replicas by the service name on that network, port 9464.
+    assert.match(readFileSync(join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8'), /port: 9464/);
   });
 });
 
@@ -275,16 +257,7 @@ describe('deploy/ci/docker-compose.ci.yml', () => {
       / !override/g,
       '',
     );
-    const py = spawnSync(
-      'python3',
-      ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
-      {
-        input: raw,
-        encoding: 'utf8',
-      },
-    );
-    assert.equal(py.status, 0, py.stderr);
-    const ci = (JSON.parse(py.stdout) as ComposeModel).services;
+    const ci = yamlToJson(raw).services;
     const base = model([COMPOSE], ENV, ['--profile', 'scale']).services;
     for (const [name, service] of Object.entries(base)) {
       const override = ci[name];
@@ -310,21 +283,66 @@ describe('caddy/Caddyfile', () => {
     ...extra,
   });
 
-  test('passes caddy validate (the installed Caddy) with the compose defaults and with env overrides', () => {
-    for (const env of [
-      caddyEnv(),
-      caddyEnv({ SWML_UPSTREAM: '127.0.0.1:3001 127.0.0.1:3002', CADDY_ADMIN: 'off' }),
-    ]) {
-      const out = run(caddy, ['validate', '--adapter', 'caddyfile', '--config', CADDYFILE], env);
-      assert.equal(out.status, 0, out.output);
-      assert.match(out.output, /Valid configuration/);
+  test('passes caddy validate, on Debian 12 2.6.2 and on the current release, with defaults and overrides', () => {
+    for (const bin of [caddy, currentCaddy]) {
+      for (const env of [
+        caddyEnv(),
+        caddyEnv({ SWML_UPSTREAM: '127.0.0.1:3001 127.0.0.1:3002', CADDY_ADMIN: 'off' }),
+      ]) {
+        const out = run(bin, ['validate', '--adapter', 'caddyfile', '--config', CADDYFILE], env);
+        assert.equal(out.status, 0, `${bin}: ${out.output}`);
+        assert.match(out.output, /Valid configuration/);
+        assert.doesNotMatch(out.output, /"level":"(warn|error)"|deprecated/i, `${bin} warns`);
+      }
     }
   });
 
-  test('is formatted as caddy fmt writes it', () => {
-    const out = run(caddy, ['fmt', CADDYFILE]);
+  test('is formatted as caddy fmt writes it (both releases)', () => {
+    for (const bin of [caddy, currentCaddy]) {
+      const out = run(bin, ['fmt', CADDYFILE]);
+      assert.equal(out.status, 0, out.output);
+      assert.equal(out.stdout, readFileSync(CADDYFILE, 'utf8'), bin);
+    }
+  });
+
+  test('holds requests through an agent restart: retries, health checks, timeouts; HTTP/3 off', () => {
+    const out = run(currentCaddy, ['adapt', '--adapter', 'caddyfile', '--config', CADDYFILE], caddyEnv());
     assert.equal(out.status, 0, out.output);
-    assert.equal(out.stdout, readFileSync(CADDYFILE, 'utf8'));
+    const config = JSON.parse(out.stdout) as {
+      apps: { http: { servers: Record<string, { protocols?: string[]; routes?: unknown[] }> } };
+    };
+    const server = Object.values(config.apps.http.servers)[0]!;
+    assert.deepEqual(server.protocols, ['h1', 'h2'], 'no HTTP/3 (no UDP port published)');
+    const proxies: Record<string, unknown>[] = [];
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === 'object') {
+        const rec = o as Record<string, unknown>;
+        if (rec.handler === 'reverse_proxy') proxies.push(rec);
+        Object.values(rec).forEach(walk);
+      }
+    };
+    walk(server.routes);
+    const agent = proxies.find((p) => JSON.stringify(p.upstreams).includes('agent:3000'));
+    assert.ok(agent, 'the agent route');
+    const s = 1e9;
+    // Held up to 20 s, retried every 250 ms: longer than a restart (3 s lame duck + drain + start).
+    assert.deepEqual(agent.load_balancing, {
+      selection_policy: { policy: 'round_robin' },
+      try_duration: 20 * s,
+      try_interval: 0.25 * s,
+    });
+    // No retry_match: POSTs are retried only when no connection was made (never a webhook twice).
+    assert.doesNotMatch(JSON.stringify(agent), /retry_match/);
+    assert.deepEqual(agent.health_checks, {
+      active: { expect_status: 200, interval: 1 * s, timeout: 2 * s, uri: '/ready' },
+      // No unhealthy_status: an agent's 503 must not take the only upstream out.
+      passive: { fail_duration: 2 * s, max_fails: 3 },
+    });
+    const transport = agent.transport as Record<string, unknown>;
+    assert.equal(transport.dial_timeout, 2 * s);
+    assert.equal(transport.response_header_timeout, 30 * s, 'above SWML_FUNCTION_TIMEOUT_MS (10 s) + drain');
+    assert.deepEqual(transport.keep_alive, { enabled: false });
   });
 
   test('adapts to: no trust-store install, health-checked upstreams, /metrics and /admin 404, redacted log', () => {
@@ -363,8 +381,19 @@ describe('deploy/Dockerfile', () => {
     return acc;
   }, []);
 
-  test('chooses its base image by build ARG, defaulting to an official Node 20 tag', () => {
-    assert.match(instructions[0] ?? '', /^ARG NODE_IMAGE=node:20[\w.-]*$/);
+  test('chooses its base image by build ARG, defaulting to an official Node LTS tag within `engines`', () => {
+    const tag = /^ARG NODE_IMAGE=node:(\d+)\.\d+\.\d+-[\w-]*slim$/.exec(instructions[0] ?? '');
+    assert.ok(tag, `an exact, slim official node tag: ${instructions[0]}`);
+    const major = Number(tag[1]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      devDependencies: Record<string, string>;
+    };
+    const floor = Number(/^>=(\d+)$/.exec(pkg.engines.node)?.[1]);
+    assert.ok(floor >= 22, `engines.node ${pkg.engines.node}: Node 20 and older are past end of life`);
+    assert.ok(major % 2 === 0 && major >= floor, `node:${major} is an LTS line (even) within engines`);
+    // The type checker knows only the APIs of the oldest supported line, so code cannot outgrow `engines`.
+    assert.equal(Number(/^\^(\d+)\./.exec(pkg.devDependencies['@types/node'] ?? '')?.[1]), floor);
     assert.ok(stages.length >= 2, 'multi-stage');
     for (const stage of stages) assert.match(stage[0]!, /^FROM \$\{NODE_IMAGE\} AS \w+$/);
   });

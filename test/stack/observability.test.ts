@@ -330,6 +330,7 @@ async function driveTraffic(a: AgentProcess): Promise<void> {
 
 before(async () => {
   const prometheusBin = requireBinary('prometheus');
+  const nodeExporterBin = requireBinary('prometheus-node-exporter');
   const alertmanagerBin = alertmanagerBinary();
   requireBinary('sh');
 
@@ -360,6 +361,10 @@ before(async () => {
     (await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined,
   );
 
+  // This machine's own host metrics, for the host rules (rules/host.yml), as node-exporter gives them in compose.
+  const nodePort = await freePort();
+  startProcess(nodeExporterBin, [`--web.listen-address=127.0.0.1:${nodePort}`], []);
+
   const promDir = tmp('swml-prom-');
   const promPort = await freePort();
   promUrl = `http://127.0.0.1:${promPort}`;
@@ -379,6 +384,8 @@ before(async () => {
     `    static_configs: [{ targets: ['127.0.0.1:${promPort}'] }]`,
     '  - job_name: alertmanager',
     `    static_configs: [{ targets: ['127.0.0.1:${amPort}'] }]`,
+    '  - job_name: node',
+    `    static_configs: [{ targets: ['127.0.0.1:${nodePort}'] }]`,
     '',
   ].join('\n');
   writeFileSync(join(promDir, 'prometheus.yml'), config);
