@@ -508,6 +508,9 @@ test('an alert goes from Prometheus through Alertmanager to the webhook receiver
   );
   assert.equal(alert.labels.level, 'secure');
   assert.equal(alert.labels.severity, 'warning');
-  assert.equal(alert.annotations.runbook_url, 'docs/incident-response.md#emergencymodeactive');
+  assert.equal(
+    alert.annotations.runbook_url,
+    'https://github.com/swml-guard/swml-guard/blob/main/docs/incident-response.md#emergencymodeactive',
+  );
   assert.match(alert.annotations.summary ?? '', /Emergency mode "secure" is on/);
 });
