@@ -169,7 +169,9 @@ build swml-guard-ci/alertmanager:local "$ROOT/deploy/ci/alertmanager.Dockerfile"
 build swml-guard-agent:local "$ROOT/deploy/Dockerfile" "$ROOT" --build-arg NODE_IMAGE=local/node20:ci
 
 # ---- 5. up -------------------------------------------------------------------------------------------
-"$ROOT/deploy/init.sh" --domain "$DOMAIN" --file "$WORK/.env" >/dev/null
+# Receivers are required (Alertmanager refuses to start without them); nothing listens there in CI.
+"$ROOT/deploy/init.sh" --domain "$DOMAIN" --file "$WORK/.env" \
+  --alert-critical webhook:http://alert-sink.ci:9/critical --alert-warning webhook:http://alert-sink.ci:9/warning >/dev/null
 set -a
 # shellcheck disable=SC1091
 . "$WORK/.env"

@@ -13,6 +13,7 @@ const INSTALL: Record<string, string> = {
   openssl: 'apt-get install -y --no-install-recommends openssl',
   nginx: 'apt-get install -y --no-install-recommends nginx-light',
   'docker-compose': 'apt-get install -y --no-install-recommends docker-compose',
+  busybox: 'apt-get install -y --no-install-recommends busybox',
 };
 
 /**
