@@ -96,6 +96,9 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
   const reportOutage = outageReporter(logger);
   const state = options.state ?? createState(config, logger, reportOutage);
   metrics.setEmergencyLevel(state.emergency.level());
+  // Process memory always answers; Redis reports its connection (0 until the first connect).
+  metrics.sharedStateUp.set({ backend: state.kind }, state.watchHealth ? 0 : 1);
+  state.watchHealth?.((up) => metrics.sharedStateUp.set({ backend: state.kind }, up ? 1 : 0));
   state.emergency.onChange((level) => metrics.setEmergencyLevel(level));
 
   for (const warning of config.warnings) {

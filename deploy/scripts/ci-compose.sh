@@ -174,7 +174,9 @@ build swml-guard-ci/node-exporter:local "$ROOT/deploy/ci/node-exporter.Dockerfil
 build swml-guard-agent:local "$ROOT/deploy/Dockerfile" "$ROOT" --build-arg NODE_IMAGE=local/node-host:ci
 
 # ---- 5. up -------------------------------------------------------------------------------------------
-"$ROOT/deploy/init.sh" --domain "$DOMAIN" --file "$WORK/.env" >/dev/null
+# Receivers are required (Alertmanager refuses to start without them); nothing listens there in CI.
+"$ROOT/deploy/init.sh" --domain "$DOMAIN" --file "$WORK/.env" \
+  --alert-critical webhook:http://alert-sink.ci:9/critical --alert-warning webhook:http://alert-sink.ci:9/warning >/dev/null
 # The restart-under-traffic check sends a few hundred calls a minute from one client: above the default limits.
 printf 'SWML_RATE_LIMIT=100000\nSWML_CALL_RATE_LIMIT=100000\nSWML_CALLER_CALL_LIMIT=100000\n' >>"$WORK/.env"
 set -a

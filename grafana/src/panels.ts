@@ -1,6 +1,5 @@
 // Building blocks shared by the swml-guard dashboards: the datasource reference, queries and panel kinds.
-/* eslint-disable @typescript-eslint/no-deprecated -- the classic dashboard model (schemaVersion 4x) is what Grafana's
-   file provisioning loads; the SDK marks it deprecated in favour of the v2 schema, which needs Grafana 12 feature flags. */
+
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
@@ -11,8 +10,14 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 /** Provisioned in grafana/provisioning/datasources/datasources.yml with this fixed uid. */
 export const PROMETHEUS: common.DataSourceRef = { type: 'prometheus', uid: 'swml-prometheus' };
 
-/** Tag shared by every swml-guard dashboard (the dashboards link to each other through it). */
-export const TAG = 'swml-guard';
+/**
+ * Minimum step of every graph. At a few calls a minute a 15 s step (and the 1 m `$__rate_interval` it gives)
+ * draws spikes and gaps; 2 m makes each point a rate over at least 2 m 15 s, a handful of events.
+ */
+export const LOW_TRAFFIC_INTERVAL = '2m';
+
+/** Health and readiness probes (Caddy polls /ready every few seconds, Docker /health): not traffic. */
+export const NO_PROBES = 'route!~"/health|/ready"';
 
 export interface Query {
   /** PromQL; may use Grafana's $__rate_interval, $__range and the dashboard's variables. */
@@ -56,6 +61,7 @@ export function timeseriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
     .unit(spec.unit)
     .min(0)
     .targets(targets(spec.queries, false))
+    .interval(LOW_TRAFFIC_INTERVAL)
     .gridPos(layout(spec, 12, 8))
     .fillOpacity(10)
     .legend(
@@ -132,36 +138,4 @@ export function tablePanel(spec: TableSpec): table.PanelBuilder {
     .targets(targets(spec.queries, true))
     .gridPos(layout(spec, 24, 6))
     .withTransformation({ id: 'organize', options: { excludeByName: hidden } });
-}
-
-/** A 0/1 gauge shown as off/ON. */
-export const ON_OFF: dashboard.ValueMapping[] = [
-  {
-    type: dashboard.MappingType.ValueToText,
-    options: { '0': { text: 'off', color: 'green', index: 0 }, '1': { text: 'ON', color: 'red', index: 1 } },
-  },
-];
-
-/** Links every swml-guard dashboard to the others. */
-export function dashboardLinks(): dashboard.DashboardLinkBuilder {
-  return new dashboard.DashboardLinkBuilder('swml-guard dashboards')
-    .type(dashboard.DashboardLinkType.Dashboards)
-    .tags([TAG])
-    .asDropdown(true)
-    .includeVars(false)
-    .keepTime(true);
-}
-
-/** Settings every swml-guard dashboard shares. */
-export function baseDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(title)
-    .uid(uid)
-    .description(description)
-    .tags([TAG])
-    .readonly()
-    .timezone('browser')
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('30s')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(dashboardLinks());
 }

@@ -1,178 +1,135 @@
-// Traffic and health dashboard: requests, status codes, latency, calls started, and the agent process itself.
+// Traffic and health dashboard: is the agent up, and is it answering SignalWire (probes left out)?
 /* eslint-disable @typescript-eslint/no-deprecated -- the classic dashboard model (schemaVersion 4x) is what Grafana's
    file provisioning loads; the SDK marks it deprecated in favour of the v2 schema, which needs Grafana 12 feature flags. */
 import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { baseDashboard, statPanel, timeseriesPanel } from './panels.js';
+import { availabilityPanels } from './traffic-availability.js';
+import { baseDashboard, withItems, type Item } from './layout.js';
+import { NO_PROBES, statPanel, timeseriesPanel } from './panels.js';
+import { callPanels, processPanels } from './traffic-calls.js';
 
 export const TRAFFIC_HEALTH_UID = 'swml-traffic-health';
 
+const REQUESTS = 'swml_http_request_duration_seconds_count';
+
+function httpPanels(): Item[] {
+  return [
+    new RowBuilder('HTTP (health probes left out)'),
+    statPanel({
+      title: 'Webhook requests (last hour)',
+      description:
+        "Requests SignalWire (or anyone) sent to the agent's webhooks in the last hour, health and readiness probes left out. 0 during business hours: check NoCallsDuringBusinessHours.",
+      unit: units.Short,
+      queries: [{ expr: `sum(increase(${REQUESTS}{${NO_PROBES}}[1h]))`, legend: 'requests' }],
+    }),
+    statPanel({
+      title: '5xx answers (last hour)',
+      description:
+        'Webhook requests the agent answered with a server error in the last hour (probes left out). Any is worth a look in the application log; HighErrorRate fires above 5% with at least 3 in 5 minutes.',
+      unit: units.Short,
+      redFrom: 1,
+      queries: [
+        {
+          expr: `sum(increase(${REQUESTS}{${NO_PROBES}, status_code=~"5.."}[1h])) or vector(0)`,
+          legend: '5xx',
+        },
+      ],
+    }),
+    statPanel({
+      title: 'Failed health probes (last hour)',
+      description:
+        'Health and readiness probes not answered 2xx in the last hour: /ready answers 503 while a replica starts or drains for a restart; anything else deserves a look.',
+      unit: units.Short,
+      redFrom: 1,
+      queries: [
+        {
+          expr: 'sum(increase(swml_http_request_duration_seconds_count{route=~"/health|/ready", status_code!~"2.."}[1h])) or vector(0)',
+          legend: 'failed probes',
+        },
+      ],
+    }),
+    statPanel({
+      title: 'Webhook latency p99 (last hour)',
+      description:
+        '99th percentile time to answer a webhook over the last hour, probes left out. SignalWire waits on it during a live call; tool time is included for swaig.',
+      unit: units.Seconds,
+      queries: [
+        {
+          expr: `histogram_quantile(0.99, sum by (le) (increase(swml_http_request_duration_seconds_bucket{${NO_PROBES}}[1h])))`,
+          legend: 'p99',
+        },
+      ],
+    }),
+    timeseriesPanel({
+      title: 'Webhook requests per minute by route',
+      description:
+        'Requests per minute on the agent port, by route template (SWML, swaig, post_prompt; `unmatched` is unknown paths, scanners). Health and readiness probes are in their own panel below.',
+      unit: units.RequestsPerMinute,
+      queries: [
+        {
+          expr: `sum by (route) (rate(${REQUESTS}{${NO_PROBES}}[$__rate_interval])) * 60`,
+          legend: '{{route}}',
+        },
+      ],
+    }),
+    timeseriesPanel({
+      title: 'Responses per minute by status code',
+      description:
+        'Webhook responses per minute by HTTP status, probes left out. 401/403 are refused credentials or tokens, 429 rate limits, 5xx server faults (HighErrorRate).',
+      unit: units.RequestsPerMinute,
+      queries: [
+        {
+          expr: `sum by (status_code) (rate(${REQUESTS}{${NO_PROBES}}[$__rate_interval])) * 60`,
+          legend: '{{status_code}}',
+        },
+      ],
+    }),
+    timeseriesPanel({
+      title: 'Webhook latency p99 by route',
+      description:
+        '99th percentile time to answer a webhook, by route, probes left out. Gaps mean no request in that interval.',
+      unit: units.Seconds,
+      queries: [
+        {
+          expr: `histogram_quantile(0.99, sum by (route, le) (rate(swml_http_request_duration_seconds_bucket{${NO_PROBES}}[$__rate_interval])))`,
+          legend: '{{route}}',
+        },
+      ],
+    }),
+    timeseriesPanel({
+      title: 'Share of 5xx answers',
+      description:
+        'Share of webhook requests answered with a 5xx status over 5 minutes, probes and unknown paths left out (what HighErrorRate watches). Should be 0.',
+      unit: units.PercentUnit,
+      queries: [{ expr: 'job:swml_http_5xx:ratio_rate5m', legend: '5xx share' }],
+    }).max(1),
+    timeseriesPanel({
+      title: 'Health and readiness probes per minute',
+      description:
+        "Caddy's active health checks (/ready) and Docker's healthcheck (/health) per minute, by status. 503 on /ready: a replica starting or draining.",
+      unit: units.RequestsPerMinute,
+      width: 24,
+      height: 6,
+      queries: [
+        {
+          expr: `sum by (route, status_code) (rate(${REQUESTS}{route=~"/health|/ready"}[$__rate_interval])) * 60`,
+          legend: '{{route}} {{status_code}}',
+        },
+      ],
+    }),
+  ];
+}
+
 export function trafficHealth(): Dashboard {
-  return baseDashboard(
+  const dashboard = baseDashboard(
     TRAFFIC_HEALTH_UID,
     'swml-guard / Traffic and health',
-    'Is the agent up and answering SignalWire quickly? Request rates, status codes, latency, calls started, and the Node.js process.',
-  )
-    .withRow(new RowBuilder('Availability'))
-    .withPanel(
-      statPanel({
-        title: 'Agents up',
-        description:
-          'Agent replicas Prometheus scraped successfully on their last attempt. 0 means no agent answers: calls fail (AgentDown).',
-        unit: units.Short,
-        greenFrom: 1,
-        queries: [{ expr: 'sum(up{job="swml-agent"})', legend: 'up' }],
-      }),
-    )
-    .withPanel(
-      statPanel({
-        title: 'Agents discovered',
-        description:
-          'Agent replicas Prometheus found through DNS discovery of the compose service `agent`. Higher than "Agents up" means some replicas do not answer.',
-        unit: units.Short,
-        queries: [{ expr: 'count(up{job="swml-agent"})', legend: 'discovered' }],
-      }),
-    )
-    .withPanel(
-      statPanel({
-        title: 'Version',
-        description:
-          'swml-guard and Node.js versions the replicas run. More than one line during a rolling update only.',
-        unit: units.NoUnit,
-        showName: true,
-        width: 12,
-        queries: [
-          {
-            expr: 'count by (version, node_version) (swml_build_info)',
-            legend: 'swml-guard {{version}} on Node {{node_version}}',
-          },
-        ],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Scrape targets up',
-        description:
-          'Each scraped target (agent replicas, Prometheus, Alertmanager): 1 when the last scrape worked, 0 when it failed.',
-        unit: units.NoUnit,
-        width: 24,
-        height: 6,
-        queries: [{ expr: 'up{job=~"swml-agent|prometheus|alertmanager"}', legend: '{{job}} {{instance}}' }],
-      }).max(1),
-    )
-    .withRow(new RowBuilder('HTTP'))
-    .withPanel(
-      timeseriesPanel({
-        title: 'Requests per second by route',
-        description:
-          'Webhook requests per second on the agent port, by route template (SWML, swaig, post_prompt, health...).',
-        unit: units.RequestsPerSecond,
-        queries: [
-          {
-            expr: 'sum by (route) (rate(swml_http_request_duration_seconds_count[$__rate_interval]))',
-            legend: '{{route}}',
-          },
-        ],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Responses by status code',
-        description:
-          'Responses per second by HTTP status. 401/403 are refused credentials or tokens, 429 rate limits, 5xx server faults (HighErrorRate fires above 5% 5xx).',
-        unit: units.RequestsPerSecond,
-        queries: [
-          {
-            expr: 'sum by (status_code) (rate(swml_http_request_duration_seconds_count[$__rate_interval]))',
-            legend: '{{status_code}}',
-          },
-        ],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'HTTP latency p99 by route',
-        description:
-          '99th percentile time to answer a webhook, by route. SignalWire waits on these answers during a live call; tool time is included for swaig.',
-        unit: units.Seconds,
-        queries: [
-          {
-            expr: 'histogram_quantile(0.99, sum by (route, le) (rate(swml_http_request_duration_seconds_bucket[$__rate_interval])))',
-            legend: '{{route}}',
-          },
-        ],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Share of 5xx answers',
-        description: 'Share of webhook requests answered with a 5xx status over 5 minutes. Should be 0.',
-        unit: units.PercentUnit,
-        queries: [{ expr: 'job:swml_http_5xx:ratio_rate5m', legend: '5xx share' }],
-      }).max(1),
-    )
-    .withRow(new RowBuilder('Calls'))
-    .withPanel(
-      timeseriesPanel({
-        title: 'Calls started by outcome',
-        description:
-          'SWML documents served per second (one per call): ok starts an AI session, limited hit a toll-fraud call limit (CallLimitHits), emergency was refused by emergency mode "all".',
-        unit: units.RequestsPerSecond,
-        queries: [
-          {
-            expr: 'sum by (outcome) (rate(swml_calls_started_total[$__rate_interval]))',
-            legend: '{{outcome}}',
-          },
-        ],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Call volume against its baseline',
-        description:
-          'Calls started per second over the last 5 minutes against the one-day average. UnusualCallVolume fires when the first is above 3x the second and above 0.2/s.',
-        unit: units.RequestsPerSecond,
-        queries: [
-          { expr: 'sum(job:swml_calls_started:rate5m)', legend: 'last 5 minutes' },
-          { expr: 'sum(job:swml_calls_started:rate1d)', legend: 'one-day average' },
-        ],
-      }),
-    )
-    .withRow(new RowBuilder('Process'))
-    .withPanel(
-      timeseriesPanel({
-        title: 'CPU per replica',
-        description:
-          'CPU used by each agent process (1 = one full core). Sustained near 1 means the replica is saturated: scale out.',
-        unit: units.PercentUnit,
-        queries: [{ expr: 'rate(swml_process_cpu_seconds_total[$__rate_interval])', legend: '{{instance}}' }],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Resident memory per replica',
-        description: 'Resident memory of each agent process. A line that only grows is a leak.',
-        unit: units.BytesIEC,
-        queries: [{ expr: 'swml_process_resident_memory_bytes', legend: '{{instance}}' }],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Event-loop lag p99 per replica',
-        description:
-          'How late the Node.js event loop runs its work (99th percentile). Above ~100 ms every request on that replica waits: look for a blocking handler or CPU saturation.',
-        unit: units.Seconds,
-        queries: [{ expr: 'swml_nodejs_eventloop_lag_p99_seconds', legend: '{{instance}}' }],
-      }),
-    )
-    .withPanel(
-      timeseriesPanel({
-        title: 'Heap used per replica',
-        description:
-          'V8 heap in use by each agent process. It rises with traffic and drops after garbage collection; a floor that keeps rising is a leak.',
-        unit: units.BytesIEC,
-        queries: [{ expr: 'swml_nodejs_heap_size_used_bytes', legend: '{{instance}}' }],
-      }),
-    )
-    .build();
+    'Is the agent up and answering SignalWire quickly? Webhook traffic (health probes left out), status codes, latency, calls started, and the Node.js process. Chosen for low traffic: counts over the last hour or day, rates per minute over at least 2 minutes.',
+  );
+  return withItems(dashboard, [
+    ...availabilityPanels(),
+    ...httpPanels(),
+    ...callPanels(),
+    ...processPanels(),
+  ]).build();
 }

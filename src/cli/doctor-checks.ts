@@ -12,6 +12,7 @@ import {
   type Check,
   type DoctorInput,
 } from './doctor-model.js';
+import { alertingCheck } from './doctor-alerting.js';
 import { adminCheck, secretsCheck } from './doctor-secrets.js';
 import { tlsCheck } from './doctor-tls.js';
 import { rateLimitCheck, secureToolsCheck } from './doctor-tools.js';
@@ -142,5 +143,6 @@ export function runChecks(input: DoctorInput): Check[] {
       domain: setting(input, 'SWML_DOMAIN'),
       now: input.now,
     }),
+    alertingCheck(input),
   ];
 }

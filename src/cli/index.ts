@@ -1,4 +1,5 @@
 // The `swml-guard` command: one verb per file; this file only dispatches and turns failures into exit codes.
+import { createInterface } from 'node:readline/promises';
 import { ConfigError } from '../config/index.js';
 import { VERSION } from '../version.js';
 import { colors, CliError, wantsColor, type Io } from './output.js';
@@ -12,6 +13,7 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   call: async () => (await import('./call.js')).callCommand,
   emergency: async () => (await import('./admin.js')).emergencyCommand,
   status: async () => (await import('./admin.js')).statusCommand,
+  'alert-test': async () => (await import('./alert-test.js')).alertTestCommand,
 };
 
 export const USAGE = `swml-guard ${VERSION}: run, audit, test and steer a SignalWire voice-AI agent
@@ -25,6 +27,7 @@ Commands:
   call <url>                       act as SignalWire: fetch the SWML, list tools, invoke one
   emergency <off|secure|all>       switch emergency mode at runtime (admin endpoint)
   status                           show emergency mode and tool states (admin endpoint)
+  alert-test                       send a test alert through Alertmanager: does it reach you?
 
 Run \`swml-guard <command> --help\` for a command's options. Full reference: docs/cli.md`;
 
@@ -73,6 +76,19 @@ export async function main(argv: string[], io: Io): Promise<number | undefined> 
   }
 }
 
+/** One question on the terminal (prompt on stderr, so stdout stays the command's output). */
+async function askTerminal(question: string): Promise<string | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      rl.once('close', () => resolve(undefined));
+      rl.question(question).then(resolve, () => resolve(undefined));
+    });
+  } finally {
+    rl.close();
+  }
+}
+
 function defaultIo(): Io {
   return {
     out: (line = '') => process.stdout.write(`${line}\n`),
@@ -80,6 +96,7 @@ function defaultIo(): Io {
     color: colors(wantsColor(process.stdout, process.env)),
     env: process.env,
     cwd: process.cwd(),
+    ...(process.stdin.isTTY ? { ask: askTerminal } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export interface Io {
   color: Colors;
   env: Env;
   cwd: string;
+  /** Asks one question on the terminal; undefined at end of input. Absent when stdin is not a terminal. */
+  ask?: (question: string) => Promise<string | undefined>;
 }
 
 type Paint = (s: string) => string;

@@ -4,8 +4,15 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, parse, type Io } from './output.js';
+import {
+  ALERT_HELP,
+  ALERT_OPTIONS,
+  alertSettings,
+  applyAlertSettings,
+  type AlertFlags,
+} from './secret-alerts.js';
 
-export const SECRET_HELP = `Usage: swml-guard secret [--env <path> [--domain <host>] [--template <path>]]
+export const SECRET_HELP = `Usage: swml-guard secret [--env <path> [--domain <host>] [--template <path>] [alert receivers]]
 
 Without options: print one strong random secret (48 random bytes, base64url, 64 characters), for
 SWML_BASIC_AUTH_PASSWORD, SWML_TOKEN_SECRET, SWML_ADMIN_TOKEN or a rotation.
@@ -16,9 +23,11 @@ SWML_BASIC_AUTH_PASSWORD, SWML_TOKEN_SECRET, SWML_ADMIN_TOKEN or a rotation.
   --domain <host>     public host name for SWML_DOMAIN (default: $SWML_DOMAIN, else localhost)
   --template <path>   template to fill (default: the package's deploy/env.template)
 
+${ALERT_HELP}
 Examples:
   swml-guard secret
-  swml-guard secret --env .env --domain agent.example.com     (same as \`npm run setup\`)`;
+  swml-guard secret --env .env --domain agent.example.com     (same as \`npm run setup\`)
+  swml-guard secret --env .env --alert-critical pagerduty:<key> --alert-warning slack:https://hooks.slack.com/...`;
 
 /** 48 random bytes as base64url: 64 URL-safe characters, 384 bits. */
 export function strongSecret(): string {
@@ -55,7 +64,13 @@ export function fillTemplate(template: string, domain: string): string {
   });
 }
 
-function writeEnv(io: Io, target: string, domain: string, templatePath: string): void {
+async function writeEnv(
+  io: Io,
+  target: string,
+  domain: string,
+  templatePath: string,
+  flags: AlertFlags,
+): Promise<void> {
   if (!DOMAIN.test(domain)) {
     throw new CliError(`invalid domain ${JSON.stringify(domain)}`, {
       fix: 'pass a host name such as agent.example.com (optionally with :port) to --domain',
@@ -69,12 +84,13 @@ function writeEnv(io: Io, target: string, domain: string, templatePath: string):
       fix: 'run from a clone of swml-guard, or pass --template <path to env.template>',
     });
   }
-  const content = fillTemplate(template, domain);
   if (existsSync(target)) {
     throw new CliError(`${target} already exists; not overwriting it (its secrets may be in use)`, {
       fix: 'move it away first to start over, or write elsewhere with --env <other path>',
     });
   }
+  const alerts = await alertSettings(flags, io);
+  const content = applyAlertSettings(fillTemplate(template, domain), alerts.values);
   let fd: number;
   try {
     // 'wx': create only, atomically; a file that appears meanwhile is never overwritten.
@@ -94,10 +110,17 @@ function writeEnv(io: Io, target: string, domain: string, templatePath: string):
     closeSync(fd);
   }
   io.out(`Wrote ${target} (mode 600) with new secrets for SWML_DOMAIN=${domain}.`);
-  io.out('Next: docker compose up -d   (then `swml-guard doctor` to audit the settings)');
+  io.out(
+    alerts.summary
+      ? `Alerts: ${alerts.summary}`
+      : `Alerts: not configured yet. Alertmanager will refuse to start until ${target} has a receiver for critical alerts and one for warnings (ALERT_*; see docs/observability.md).`,
+  );
+  io.out(
+    'Next: docker compose up -d   (then `swml-guard doctor` to audit the settings, `swml-guard alert-test`)',
+  );
 }
 
-export function secretCommand(args: string[], io: Io): number {
+export async function secretCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(
     'secret',
     args,
@@ -106,6 +129,7 @@ export function secretCommand(args: string[], io: Io): number {
       env: { type: 'string' },
       domain: { type: 'string' },
       template: { type: 'string' },
+      ...ALERT_OPTIONS,
     },
     false,
   );
@@ -114,14 +138,14 @@ export function secretCommand(args: string[], io: Io): number {
     return 0;
   }
   if (values.env === undefined) {
-    if (values.domain !== undefined || values.template !== undefined) {
-      throw new CliError('--domain and --template only apply with --env <path>', { exitCode: 2 });
-    }
+    const [extra] = Object.keys(values).filter((k) => k !== 'help' && k !== 'env');
+    if (extra !== undefined) throw new CliError(`--${extra} only applies with --env <path>`, { exitCode: 2 });
     io.out(strongSecret());
     return 0;
   }
   const defaultTemplate = fileURLToPath(new URL('../../deploy/env.template', import.meta.url));
   const templatePath = values.template !== undefined ? resolve(io.cwd, values.template) : defaultTemplate;
-  writeEnv(io, resolve(io.cwd, values.env), values.domain ?? io.env.SWML_DOMAIN ?? 'localhost', templatePath);
+  const domain = values.domain ?? io.env.SWML_DOMAIN ?? 'localhost';
+  await writeEnv(io, resolve(io.cwd, values.env), domain, templatePath, values);
   return 0;
 }

@@ -117,6 +117,12 @@ export function createMetrics(options: MetricsOptions) {
     labelNames: ['version', 'node_version'] as const,
     registers,
   });
+  const sharedStateUp = new Gauge({
+    name: 'swml_shared_state_up',
+    help: '1 while the shared state (rate limits, revocations, emergency mode) can answer, 0 while it cannot.',
+    labelNames: ['backend'] as const,
+    registers,
+  });
   const functionInfo = new Gauge({
     name: 'swml_function_info',
     help: 'Declared tools; secure="true" for tools that require a function token.',
@@ -147,6 +153,7 @@ export function createMetrics(options: MetricsOptions) {
     rateLimited,
     securityEvents,
     emergencyMode,
+    sharedStateUp,
     /** Mirrors the emergency level into the two gauge series. */
     setEmergencyLevel(level: 'off' | 'secure' | 'all') {
       emergencyMode.set({ level: 'secure' }, level === 'secure' ? 1 : 0);

@@ -2,6 +2,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EmergencyLevel } from '../config/index.js';
+import { redisHealth } from './health.js';
 import { errorSummary, type OutageReporter } from './outage-log.js';
 import { EMERGENCY_KEYS, RedisEmergencyStore } from './redis-emergency.js';
 import { redisLimiterStore } from './redis-limiter-store.js';
@@ -119,6 +120,7 @@ export function redisState(options: RedisStateOptions): SharedState & { emergenc
     revocations: new RedisRevocationStore(client),
     emergency,
     limiterStore: (prefix: string) => redisLimiterStore(client, prefix),
+    watchHealth: redisHealth(client),
     ready: () => emergency.synced(),
     async close() {
       clearInterval(poll);

@@ -29,6 +29,11 @@ export interface SharedState {
    * `rateLimit()` initialises it; counters used directly call `initCounter()`.
    */
   limiterStore(prefix: string): Store;
+  /**
+   * Calls `listener` with whether the store can answer, at once and on every change (swml_shared_state_up).
+   * Absent: always up (process memory).
+   */
+  watchHealth?(listener: (up: boolean) => void): void;
   /** Resolves once the state has been read from its store (memory: at once). Optional; tests use it. */
   ready?(): Promise<void>;
   close(): Promise<void>;

@@ -20,6 +20,7 @@ const INSTALL: Record<string, string> = {
   runc: 'apt-get install -y --no-install-recommends runc',
   catatonit: 'apt-get install -y --no-install-recommends catatonit',
   debootstrap: 'apt-get install -y --no-install-recommends debootstrap',
+  busybox: 'apt-get install -y --no-install-recommends busybox',
 };
 
 /**

@@ -19,7 +19,6 @@ export const ENV: Record<string, string> = {
   SWML_TOKEN_SECRET: 'test-token-secret-0123456789abcdefghijklmn',
   SWML_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijklmno',
   GRAFANA_ADMIN_PASSWORD: 'test-grafana-password-0123456789abcdefghi',
-  ALERTMANAGER_WEBHOOK_URL: 'https://hooks.example.com/test-webhook',
   REDIS_PASSWORD: 'test-redis-password-0123456789abcdefghijk',
 };
 

@@ -2,10 +2,12 @@
 // the agent's Dockerfile, deploy/init.sh, and .env.example. No engine needed; the live stack is ci-compose.sh.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/agent-process.js';
+import { ALERT_VARS } from '../../src/cli/alert-receivers.js';
 import { requireBinary, requireCurrentCaddy } from '../helpers/binaries.js';
 import {
   COMPOSE,
@@ -18,11 +20,20 @@ import {
   run,
   yamlToJson,
   type ComposeModel,
+  type Service,
 } from '../helpers/compose.js';
 import { ENV_NAMES } from '../../src/config/options.js';
 
 const CADDYFILE = join(ROOT, 'caddy', 'Caddyfile');
 const INIT = join(ROOT, 'deploy', 'init.sh');
+
+/** Alert receivers: optional for compose (empty = unset), checked by Alertmanager's entrypoint at start. */
+const ALERT_ENV: Record<string, string> = {
+  ALERT_CRITICAL_PAGERDUTY_ROUTING_KEY: 'e93facc04764012d7bfb002500d5d1a6',
+  ALERT_WARNING_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0TEST/B0TEST/testwebhooktoken',
+  ALERT_HEARTBEAT_URL: 'https://hc-ping.com/test-heartbeat-uuid',
+  RUNBOOK_BASE_URL: 'https://wiki.acme.io/swml-guard/docs',
+};
 
 let dockerCompose = '';
 let caddy = '';
@@ -34,6 +45,16 @@ before(() => {
   currentCaddy = requireCurrentCaddy();
   requireBinary('openssl');
 });
+
+/** KEY=value lines of an env file (comments skipped, surrounding single quotes kept as written). */
+function readEnv(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
 
 describe('docker-compose.yml', () => {
   test('is valid for Compose v1 and has no top-level name (v1 rejects it)', () => {
@@ -106,9 +127,10 @@ describe('docker-compose.yml', () => {
     assert.equal(env.SWML_BASIC_AUTH_PASSWORD, ENV.SWML_BASIC_AUTH_PASSWORD);
     assert.equal(env.SWML_TOKEN_SECRET, ENV.SWML_TOKEN_SECRET);
     // Least privilege: other services' secrets never reach the agent.
-    for (const v of Object.values(env)) {
+    const withAlerts = model([COMPOSE], { ...ENV, ...ALERT_ENV }).services.agent!.environment ?? {};
+    for (const v of Object.values(withAlerts)) {
       assert.notEqual(v, ENV.GRAFANA_ADMIN_PASSWORD);
-      assert.notEqual(v, ENV.ALERTMANAGER_WEBHOOK_URL);
+      for (const secret of Object.values(ALERT_ENV)) assert.notEqual(v, secret);
     }
   });
 
@@ -153,9 +175,11 @@ describe('docker-compose.yml', () => {
     );
     assert.ok(secretRefs.length >= 6);
     for (const [ref, name, rest] of secretRefs) {
-      const optionalPrevious = /_PREVIOUS$|^SIGNALWIRE_SIGNING_KEY$/.test(name!);
+      // Optional: previous values during a rotation, the signing key, and the alert receivers (any one of
+      // which may be the one in use; Alertmanager's entrypoint refuses to start without a real one).
+      const optional = /_PREVIOUS$|^SIGNALWIRE_SIGNING_KEY$|^ALERT_/.test(name!);
       assert.ok(
-        rest!.startsWith(':?') || (optionalPrevious && rest === ':-'),
+        rest!.startsWith(':?') || (optional && rest === ':-'),
         `${ref}: a secret must be required (\${VAR:?message}) or empty-optional, never defaulted`,
       );
     }
@@ -166,6 +190,30 @@ describe('docker-compose.yml', () => {
       assert.notEqual(out.status, 0, `config must fail without ${name}`);
       assert.match(out.output, new RegExp(`set ${name} in \\.env`), out.output);
     }
+  });
+
+  test('Alertmanager gets every ALERT_* receiver variable (and only those), never a default', () => {
+    const am = model([COMPOSE], { ...ENV, ...ALERT_ENV }).services.alertmanager!;
+    const env = am.environment ?? {};
+    assert.deepEqual(Object.keys(env).sort(), [...ALERT_VARS].sort());
+    for (const [name, value] of Object.entries(env)) assert.equal(value ?? '', ALERT_ENV[name] ?? '', name);
+    const bare = model([COMPOSE]).services.alertmanager!.environment ?? {};
+    for (const [name, value] of Object.entries(bare)) assert.equal(value ?? '', '', `${name} has no default`);
+  });
+
+  test('Prometheus and Alertmanager know their external URLs; runbook links follow RUNBOOK_BASE_URL', () => {
+    const m = model([COMPOSE], { ...ENV, ...ALERT_ENV, PROMETHEUS_EXTERNAL_URL: 'https://prom.acme.io/' });
+    const prom = m.services.prometheus as Service & { command?: string[] };
+    const am = m.services.alertmanager as Service & { command?: string[] };
+    assert.ok(prom.command?.includes('--web.external-url=https://prom.acme.io/'), String(prom.command));
+    assert.ok(prom.command?.includes('--web.route-prefix=/'), 'health checks stay at /-/ready');
+    assert.ok(
+      prom.command?.includes('--enable-feature=expand-external-labels'),
+      'RUNBOOK_BASE_URL reaches rules',
+    );
+    assert.equal(prom.environment?.RUNBOOK_BASE_URL, ALERT_ENV.RUNBOOK_BASE_URL);
+    assert.ok(am.command?.includes('--web.external-url=http://localhost:9093/'), String(am.command));
+    assert.ok(am.command?.includes('--web.route-prefix=/'));
   });
 
   test('Grafana is served under /grafana/ with its own login, its password from .env', () => {
@@ -461,6 +509,101 @@ describe('deploy/init.sh', () => {
       const other = join(dir, 'other.env');
       assert.equal(run('sh', [INIT, '--file', other]).status, 0);
       assert.doesNotMatch(readFileSync(other, 'utf8'), new RegExp(env.SWML_TOKEN_SECRET!));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('without receivers it still writes .env, says what is missing, and Alertmanager would refuse it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swml-init-'));
+    try {
+      const file = join(dir, '.env');
+      const out = run('sh', [INIT, '--file', file]);
+      assert.equal(out.status, 0, out.output);
+      assert.match(out.stdout, /Alerts: not configured yet\. Alertmanager will refuse to start/);
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /\.invalid|not-configured/, 'no placeholder written');
+      const env = readEnv(file);
+      const check = run('sh', [join(ROOT, 'deploy', 'alertmanager', 'entrypoint.sh'), '--check'], env);
+      assert.equal(check.status, 78, check.output);
+      assert.match(check.stderr, /ERR_SWML_ALERT_RECEIVER: no alert receiver is configured/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--alert-* flags write native receivers the entrypoint accepts; the SMTP password survives Compose verbatim', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swml-init-'));
+    try {
+      const file = join(dir, '.env');
+      const password = `smtp p$w#d "x" \\y`;
+      const out = run(
+        'sh',
+        [
+          INIT,
+          '--file',
+          file,
+          '--alert-critical',
+          'pagerduty:e93facc04764012d7bfb002500d5d1a6',
+          '--alert-critical',
+          'webhook:https://ops.acme.io/hook?a=1&b=2',
+          '--alert-warning=slack:https://hooks.slack.com/services/T0/B0/tok',
+          '--alert-warning',
+          'email:ops@acme.io,dev@acme.io',
+          '--smtp-smarthost',
+          'smtp.acme.io:587',
+          '--smtp-from',
+          'alerts@acme.io',
+          '--smtp-username',
+          'alerts',
+          '--alert-heartbeat',
+          'https://hc-ping.com/abc-123',
+        ],
+        { ALERT_SMTP_PASSWORD: password },
+      );
+      assert.equal(out.status, 0, out.output);
+      assert.match(
+        out.stdout,
+        /Alerts: critical -> pagerduty webhook; warning -> slack email; heartbeat -> webhook/,
+      );
+      assert.ok(!out.output.includes('e93facc0') && !out.output.includes(password), 'no secret printed');
+      const am = model([COMPOSE], readEnv(file)).services.alertmanager!.environment ?? {};
+      assert.equal(am.ALERT_CRITICAL_PAGERDUTY_ROUTING_KEY, 'e93facc04764012d7bfb002500d5d1a6');
+      assert.equal(am.ALERT_CRITICAL_WEBHOOK_URL, 'https://ops.acme.io/hook?a=1&b=2');
+      assert.equal(am.ALERT_WARNING_EMAIL_TO, 'ops@acme.io,dev@acme.io');
+      // `docker-compose config` prints $ as $$ (its own escape, so the output can be read back).
+      assert.equal(am.ALERT_SMTP_PASSWORD?.replace(/\$\$/g, '$'), password, 'Compose reads it verbatim');
+      const check = run('sh', [join(ROOT, 'deploy', 'alertmanager', 'entrypoint.sh'), '--check'], {
+        ...Object.fromEntries(Object.entries(am).map(([k, v]) => [k, (v ?? '').replace(/\$\$/g, '$')])),
+      });
+      assert.equal(check.status, 0, check.output);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--ask reads the receivers from stdin; a placeholder or malformed receiver writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swml-init-'));
+    try {
+      const file = join(dir, '.env');
+      const answers =
+        'slack\nhttps://hooks.slack.com/services/T0/B0/tok\nwebhook\nhttps://ops.acme.io/w\nhttps://hc-ping.com/x1\n';
+      const ask = spawnSync('sh', [INIT, '--file', file, '--ask'], { input: answers, encoding: 'utf8' });
+      assert.equal(ask.status, 0, ask.stderr);
+      const env = readEnv(file);
+      assert.equal(env.ALERT_CRITICAL_SLACK_WEBHOOK_URL, 'https://hooks.slack.com/services/T0/B0/tok');
+      assert.equal(env.ALERT_WARNING_WEBHOOK_URL, 'https://ops.acme.io/w');
+      assert.equal(env.ALERT_HEARTBEAT_URL, 'https://hc-ping.com/x1');
+      for (const bad of [
+        ['--alert-critical', 'webhook:http://alertmanager-webhook.invalid/not-configured'],
+        ['--alert-critical', 'pagerduty:short'],
+        ['--alert-critical', 'teams:https://x.io'],
+        ['--alert-warning', 'slack:http://hooks.slack.com/x'],
+      ]) {
+        const target = join(dir, 'bad.env');
+        const out = run('sh', [INIT, '--file', target, ...bad]);
+        assert.equal(out.status, 2, `${bad.join(' ')}: ${out.output}`);
+        assert.equal(existsSync(target), false, 'nothing written');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,15 +2,23 @@
 // and rule query returns data, every rule is healthy, and an alert reaches a webhook receiver.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireBinary } from '../helpers/binaries.js';
 import { ROOT, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
+import { requireBinary } from '../helpers/binaries.js';
+import {
+  RULES_DIR,
+  startAlertmanager,
+  startPrometheus,
+  startProcess,
+  startReceiver,
+  waitFor,
+  type Proc,
+  type Alertmanager,
+  type Prometheus,
+  type Receiver,
+} from '../helpers/alerting-stack.js';
 
-const RULES_DIR = join(ROOT, 'deploy', 'prometheus', 'rules');
 const DASHBOARDS_DIR = join(ROOT, 'grafana', 'dashboards');
 const DATA_WAIT_MS = 30_000;
 
@@ -21,14 +29,6 @@ const GRAFANA_VARIABLES: Record<string, string> = {
   $function: '.+',
 };
 
-interface WebhookMessage {
-  status: string;
-  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[];
-}
-interface PromVector {
-  metric: Record<string, string>;
-  value: [number, string];
-}
 interface PromRule {
   name: string;
   type: 'alerting' | 'recording';
@@ -37,93 +37,28 @@ interface PromRule {
   lastError?: string;
 }
 
-const children: ChildProcess[] = [];
-const tmpDirs: string[] = [];
-const received: WebhookMessage[] = [];
-let receiver: Server | undefined;
+let receiver: Receiver | undefined;
 let agent: AgentProcess | undefined;
-let promUrl = '';
+let am: Alertmanager | undefined;
+let prom: Prometheus | undefined;
+let nodeExporter: Proc | undefined;
 
-function tmp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-
-/** Alertmanager is `alertmanager` upstream and `prometheus-alertmanager` in Debian. */
-function alertmanagerBinary(): string {
-  try {
-    return requireBinary('alertmanager');
-  } catch (err) {
-    try {
-      return requireBinary('prometheus-alertmanager');
-    } catch {
-      throw err;
-    }
-  }
-}
-
-function startProcess(bin: string, args: string[], logs: string[]): ChildProcess {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const collect = (chunk: Buffer) => logs.push(chunk.toString('utf8'));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  children.push(child);
-  return child;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = DATA_WAIT_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
-  );
-}
-
-async function promQuery(expr: string): Promise<PromVector[]> {
-  const res = await fetch(`${promUrl}/api/v1/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ query: expr }).toString(),
-  });
-  const body = (await res.json()) as {
-    status: string;
-    error?: string;
-    data?: { resultType: string; result: unknown };
-  };
-  if (body.status !== 'success') throw new Error(`query failed: ${expr}: ${body.error ?? res.status}`);
-  if (body.data?.resultType === 'scalar')
-    return [{ metric: {}, value: body.data.result as [number, string] }];
-  return body.data?.result as PromVector[];
-}
+const promQuery = (expr: string) => prom!.query(expr);
 
 async function promRules(): Promise<PromRule[]> {
-  const res = await fetch(`${promUrl}/api/v1/rules`);
+  const res = await fetch(`${prom!.url}/api/v1/rules`);
   const body = (await res.json()) as { data: { groups: { name: string; rules: PromRule[] }[] } };
   return body.data.groups.flatMap((g) => g.rules);
 }
 
-/** Rule names declared in the project's rule files. */
-function declaredRules(): Set<string> {
-  const names = new Set<string>();
+/** Rule names declared in the project's rule files, one per rule (an alert may have several: AgentDown). */
+function declaredRules(): string[] {
+  const names: string[] = [];
   for (const file of readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml'))) {
     for (const m of readFileSync(join(RULES_DIR, file), 'utf8').matchAll(
       /^\s+- (?:alert|record): (\S+)$/gm,
     )) {
-      names.add(m[1]!);
+      names.push(m[1]!);
     }
   }
   return names;
@@ -179,45 +114,6 @@ function metricNames(expr: string): string[] {
   return [...names];
 }
 
-async function startReceiver(): Promise<string> {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebhookMessage);
-      } catch {
-        // not JSON: ignored, the assertion below looks for a well-formed notification
-      }
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  assert.ok(address && typeof address === 'object');
-  return `http://127.0.0.1:${address.port}/alerts?key=a&b=c`;
-}
-
-/** Renders the real alertmanager.yml through entrypoint.sh, with group_wait shortened for the test. */
-function renderAlertmanagerConfig(webhookUrl: string, dir: string): string {
-  const out = join(dir, 'alertmanager.yml');
-  const result = spawnSync('sh', [join(ROOT, 'deploy', 'alertmanager', 'entrypoint.sh')], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      ALERTMANAGER_WEBHOOK_URL: webhookUrl,
-      ALERTMANAGER_TEMPLATE: join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml'),
-      ALERTMANAGER_CONFIG: out,
-      ALERTMANAGER_BIN: 'true',
-    },
-  });
-  assert.equal(result.status, 0, result.stderr);
-  const config = readFileSync(out, 'utf8');
-  assert.ok(config.includes(`url: '${webhookUrl}'`), 'rendered config carries the webhook URL');
-  writeFileSync(out, config.replace(/group_wait: \w+/g, 'group_wait: 1s'));
-  return out;
-}
-
 async function driveTraffic(a: AgentProcess): Promise<void> {
   const basic = `Basic ${Buffer.from(`${a.user}:${a.password}`).toString('base64')}`;
   const post = (path: string, body: unknown, authorization = basic) =>
@@ -258,6 +154,9 @@ async function driveTraffic(a: AgentProcess): Promise<void> {
     'limited call (refusal SWML)',
   );
   await expectStatus(fetch(`${a.baseUrl}/`, { headers: { authorization: basic } }), 200, 'GET SWML');
+  // A load balancer's and Docker's probes (their own panel; left out of every traffic panel and ratio).
+  for (const probe of ['/health', '/ready', '/ready'])
+    await expectStatus(fetch(`${a.baseUrl}${probe}`), 200, probe);
 
   const call = (path: string, fn: string, args: Record<string, unknown>, callId = 'stack-call-1') =>
     post(path, {
@@ -329,12 +228,8 @@ async function driveTraffic(a: AgentProcess): Promise<void> {
 }
 
 before(async () => {
-  const prometheusBin = requireBinary('prometheus');
   const nodeExporterBin = requireBinary('prometheus-node-exporter');
-  const alertmanagerBin = alertmanagerBinary();
-  requireBinary('sh');
-
-  const webhookUrl = await startReceiver();
+  receiver = await startReceiver();
   agent = await startAgentProcess({
     env: {
       LOG_LEVEL: 'warn',
@@ -343,65 +238,24 @@ before(async () => {
       SWML_AUTH_FAILURE_LIMIT: '3',
     },
   });
-
-  const amDir = tmp('swml-am-');
-  const amPort = await freePort();
-  const amLogs: string[] = [];
-  startProcess(
-    alertmanagerBin,
-    [
-      `--config.file=${renderAlertmanagerConfig(webhookUrl, amDir)}`,
-      `--storage.path=${join(amDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${amPort}`,
-      '--cluster.listen-address=',
-    ],
-    amLogs,
-  );
-  await waitFor(`Alertmanager ready (${amLogs.join('')})`, async () =>
-    (await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined,
-  );
-
+  // The real routing, both severities to the local receiver (delivery timing is detection.test.ts's business).
+  am = await startAlertmanager({
+    ALERT_CRITICAL_WEBHOOK_URL: receiver.url,
+    ALERT_WARNING_WEBHOOK_URL: receiver.url,
+  });
   // This machine's own host metrics, for the host rules (rules/host.yml), as node-exporter gives them in compose.
   const nodePort = await freePort();
-  startProcess(nodeExporterBin, [`--web.listen-address=127.0.0.1:${nodePort}`], []);
-
-  const promDir = tmp('swml-prom-');
-  const promPort = await freePort();
-  promUrl = `http://127.0.0.1:${promPort}`;
-  const config = [
-    'global:',
-    '  scrape_interval: 1s',
-    '  evaluation_interval: 1s',
-    'rule_files:',
-    `  - ${JSON.stringify(join(RULES_DIR, '*.yml'))}`,
-    'alerting:',
-    '  alertmanagers:',
-    `    - static_configs: [{ targets: ['127.0.0.1:${amPort}'] }]`,
-    'scrape_configs:',
-    '  - job_name: swml-agent',
-    `    static_configs: [{ targets: ['127.0.0.1:${agent.metricsPort}'] }]`,
-    '  - job_name: prometheus',
-    `    static_configs: [{ targets: ['127.0.0.1:${promPort}'] }]`,
-    '  - job_name: alertmanager',
-    `    static_configs: [{ targets: ['127.0.0.1:${amPort}'] }]`,
-    '  - job_name: node',
-    `    static_configs: [{ targets: ['127.0.0.1:${nodePort}'] }]`,
-    '',
-  ].join('\n');
-  writeFileSync(join(promDir, 'prometheus.yml'), config);
-  const promLogs: string[] = [];
-  startProcess(
-    prometheusBin,
-    [
-      `--config.file=${join(promDir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(promDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ],
-    promLogs,
-  );
-  await waitFor(`Prometheus ready (${promLogs.join('').slice(-2000)})`, async () =>
-    (await fetch(`${promUrl}/-/ready`)).ok ? true : undefined,
-  );
+  nodeExporter = startProcess(nodeExporterBin, [`--web.listen-address=127.0.0.1:${nodePort}`]);
+  // A 1 s scrape and evaluation so that data shows up within seconds.
+  prom = await startPrometheus({
+    interval: '1s',
+    targets: {
+      'swml-agent': `127.0.0.1:${agent.metricsPort}`,
+      alertmanager: new URL(am.url).host,
+      node: `127.0.0.1:${nodePort}`,
+    },
+    alertmanagerUrl: am.url,
+  });
 
   // Counters must be scraped at their startup zeros before the traffic, or increase() sees no change.
   await waitFor('two scrapes of the agent before the traffic', async () => {
@@ -418,31 +272,25 @@ before(async () => {
 
 after(async () => {
   await agent?.stop();
-  for (const child of children.reverse()) {
-    if (child.exitCode !== null || child.pid === undefined) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+  await prom?.stop();
+  await am?.stop();
+  await nodeExporter?.stop();
+  await receiver?.close();
 });
 
 test('every rule of the project is loaded and evaluates without error', async () => {
   const expected = declaredRules();
-  assert.ok(expected.size >= 30, 'rule files parsed');
+  assert.ok(expected.length >= 30, 'rule files parsed');
   const rules = await waitFor('every rule evaluated with health ok', async () => {
     const all = await promRules();
-    return all.length === expected.size && all.every((r) => r.health === 'ok') ? all : undefined;
+    return all.length === expected.length && all.every((r) => r.health === 'ok') ? all : undefined;
   }).catch(async (err: unknown) => {
     const bad = (await promRules())
       .filter((r) => r.health !== 'ok')
       .map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
     throw new Error(`${String(err)}\n${bad.join('\n')}`);
   });
-  assert.deepEqual(new Set(rules.map((r) => r.name)), expected);
+  assert.deepEqual(rules.map((r) => r.name).sort(), expected.sort());
 });
 
 test('every dashboard query returns at least one series', async () => {
@@ -506,15 +354,22 @@ test('alerts fire from real traffic, and none of the outage alerts does', async 
 });
 
 test('an alert goes from Prometheus through Alertmanager to the webhook receiver', async () => {
-  const alert = await waitFor('EmergencyModeActive at the webhook', () =>
-    Promise.resolve(
-      received
-        .flatMap((m) => m.alerts)
-        .find((a) => a.labels.alertname === 'EmergencyModeActive' && a.status === 'firing'),
-    ),
+  // Production routing: warnings wait group_wait (15 s) before they are sent.
+  const alert = await waitFor(
+    'EmergencyModeActive at the webhook',
+    () =>
+      Promise.resolve(
+        receiver!.received
+          .flatMap((r) => r.message.alerts)
+          .find((a) => a.labels.alertname === 'EmergencyModeActive' && a.status === 'firing'),
+      ),
+    60_000,
   );
   assert.equal(alert.labels.level, 'secure');
   assert.equal(alert.labels.severity, 'warning');
-  assert.equal(alert.annotations.runbook_url, 'docs/incident-response.md#emergencymodeactive');
+  assert.equal(
+    alert.annotations.runbook_url,
+    'https://github.com/swml-guard/swml-guard/blob/main/docs/incident-response.md#emergencymodeactive',
+  );
   assert.match(alert.annotations.summary ?? '', /Emergency mode "secure" is on/);
 });

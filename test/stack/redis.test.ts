@@ -8,6 +8,7 @@ import request from 'supertest';
 import { freePort } from '../helpers/agent-process.js';
 import { ADMIN_TOKEN, PASSWORD, TOKEN_SECRET, USER, swaigBody, testApp, tokenFor } from '../helpers/app.js';
 import { requireBinary } from '../helpers/binaries.js';
+import { scrape } from '../helpers/metrics.js';
 
 const REDIS_PASSWORD = 'redis-pass-0123456789-abcdefghijkl';
 const BLOCKED = { response: 'This service is temporarily unavailable.' };
@@ -325,6 +326,16 @@ describe('Redis down', () => {
     // The IP limit holds again (2 per minute; the counters start over in the empty Redis).
     assert.equal((await request(b.app).get('/').auth(USER, PASSWORD)).status, 200);
     assert.equal((await request(a.app).get('/').auth(USER, PASSWORD)).status, 429);
+  });
+
+  it('swml_shared_state_up follows the Redis connection: 1 connected, 0 down, 1 back (SharedStateDown)', async () => {
+    const a = await replica();
+    const up = async () => (await scrape(a.app)).get('swml_shared_state_up{backend="redis"}');
+    assert.equal(await up(), 1);
+    await stopRedis();
+    await eventually('the metric drops to 0', async () => (await up()) === 0);
+    await startRedis();
+    await eventually('the metric is back to 1', async () => (await up()) === 1, 15_000);
   });
 
   it('a replica started while Redis is down fails open, then enforces limits once Redis is up (no restart)', async () => {

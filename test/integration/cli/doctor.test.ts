@@ -46,7 +46,7 @@ describe('swml-guard doctor (subprocess)', () => {
   it('passes on a strong setup: exit 0, every check pass', async () => {
     const r = await runCli(['doctor'], { env: STRONG });
     assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /All 11 checks passed\./);
+    assert.match(r.stdout, /All 12 checks passed\./);
     assert.ok(!r.stdout.includes('\u001b['), 'no colors when stdout is not a TTY');
     for (const s of SECRET_VALUES) assert.ok(!r.stdout.includes(s));
   });
@@ -82,6 +82,7 @@ describe('swml-guard doctor (subprocess)', () => {
       metrics_bind: 'warn',
       admin_endpoint: 'warn',
       tls_files: 'pass',
+      alerting: 'pass',
     });
     for (const c of a.doc.checks) assert.equal(c.fix === null, c.status === 'pass', c.id);
     const strong = await doctorJson(STRONG);

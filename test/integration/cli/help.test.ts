@@ -5,7 +5,7 @@ import { assertNoStack, runCli } from './run-cli.js';
 
 describe('swml-guard help and usage errors (subprocess)', () => {
   it('every verb has --help (exit 0, its usage line)', async () => {
-    const verbs = ['serve', 'doctor', 'secret', 'call', 'emergency', 'status'];
+    const verbs = ['serve', 'doctor', 'secret', 'call', 'emergency', 'status', 'alert-test'];
     const results = await Promise.all(verbs.map((v) => runCli([v, '--help'])));
     for (const [i, r] of results.entries()) {
       assert.equal(r.code, 0, verbs[i]);

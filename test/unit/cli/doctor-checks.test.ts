@@ -152,6 +152,7 @@ describe('doctor checks', () => {
         ['metrics_bind', 'pass'],
         ['admin_endpoint', 'pass'],
         ['tls_files', 'pass'],
+        ['alerting', 'pass'],
       ],
     );
   });

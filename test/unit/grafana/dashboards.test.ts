@@ -21,6 +21,7 @@ interface Target {
 interface Panel {
   id?: number;
   type: string;
+  interval?: string;
   title?: string;
   description?: string;
   datasource?: { type?: string; uid?: string };
@@ -109,9 +110,13 @@ test('the security overview shows the firing alerts', () => {
   const security = committed().get('security-overview.json')!;
   const exprs = security.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
   assert.ok(
-    exprs.some((e) => /ALERTS\{alertstate="firing"\}/.test(e)),
-    'a panel queries ALERTS{alertstate="firing"}',
+    exprs.some((e) => /ALERTS\{alertstate="firing", alertname!="Watchdog"\}/.test(e)),
+    'a panel queries the firing alerts (the always-firing Watchdog left out)',
   );
+  for (const e of exprs.filter(
+    (x) => x.includes('alertstate="firing"') && !x.includes('alertname="Watchdog"'),
+  ))
+    assert.match(e, /alertname!="Watchdog"/, `${e}: the heartbeat is not an incident`);
   for (const metric of [
     'swml_auth_failures_total',
     'swml_rate_limited_total',
@@ -135,4 +140,24 @@ test('provisioning files name the datasource uids and the dashboard folder the J
   assert.match(providers, /folder: swml-guard/);
   assert.match(providers, /type: file/);
   assert.match(providers, /path: \/var\/lib\/grafana\/dashboards/);
+});
+
+test('low traffic: HTTP panels leave health probes out (or show only them), graphs step at least 2 minutes', () => {
+  for (const [file, dashboard] of committed()) {
+    for (const panel of dashboard.panels) {
+      const where = `${file}: panel "${panel.title ?? ''}"`;
+      for (const { expr = '' } of panel.targets ?? []) {
+        if (!/swml_http_request_duration_seconds_(count|bucket)/.test(expr)) continue;
+        assert.match(expr, /route(!~|=~)"\/health\|\/ready"/, `${where}: ${expr} separates the probes`);
+      }
+      if (panel.type === 'timeseries') assert.equal(panel.interval, '2m', `${where}: minimum interval`);
+    }
+  }
+  const traffic = committed().get('traffic-health.json')!;
+  assert.ok(
+    traffic.panels.some(
+      (p) => p.type === 'stat' && (p.targets ?? []).some((t) => /\[1h\]\)\)$/.test(t.expr ?? '')),
+    ),
+    'counts over the last hour as stat panels',
+  );
 });
