@@ -27,6 +27,19 @@ function objectName(prefix: string, file: string, ext: string): string {
   return name;
 }
 
+/**
+ * Rule files that stay in the compose kit only. host.yml watches node-exporter scraped as job "node" by the
+ * compose stack's Prometheus; in a cluster, kube-prometheus-stack scrapes node-exporter itself (job
+ * "node-exporter") and ships its own disk alerts (NodeFilesystemSpaceFillingUp, ...), so copying these would
+ * give a HostMetricsMissing that fires forever and disk alerts twice.
+ */
+export const COMPOSE_ONLY_RULES: readonly string[] = ['host.yml'];
+
+/** The rule files that become PrometheusRules. */
+export function clusterRuleFiles(): string[] {
+  return sorted(RULES_DIR, '.yml').filter((f) => !COMPOSE_ONLY_RULES.includes(f));
+}
+
 function sorted(dir: string, ext: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(ext))
@@ -81,7 +94,7 @@ function dashboardConfigMap(file: string): string {
 /** Path (relative to the repository) -> generated text. */
 export function renderKubeFiles(): Map<string, string> {
   return new Map([
-    [RULES_FILE, sorted(RULES_DIR, '.yml').map(prometheusRule).join('---\n')],
+    [RULES_FILE, clusterRuleFiles().map(prometheusRule).join('---\n')],
     [DASHBOARDS_FILE, sorted(DASHBOARDS_DIR, '.json').map(dashboardConfigMap).join('---\n')],
   ]);
 }

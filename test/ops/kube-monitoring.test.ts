@@ -11,14 +11,12 @@ import { parse } from 'yaml';
 import { ROOT } from '../helpers/agent-process.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { OVERLAYS, all, one, overlay, selects } from '../helpers/kube.js';
+import { clusterRuleFiles } from '../../deploy/scripts/kube-generate.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- rendered manifests */
 const RULES_DIR = join(ROOT, 'deploy', 'prometheus', 'rules');
 const DASHBOARDS_DIR = join(ROOT, 'grafana', 'dashboards');
-const ruleFiles = () =>
-  readdirSync(RULES_DIR)
-    .filter((f) => f.endsWith('.yml'))
-    .sort();
+const ruleFiles = () => clusterRuleFiles();
 const dashboardFiles = () =>
   readdirSync(DASHBOARDS_DIR)
     .filter((f) => f.endsWith('.json'))
