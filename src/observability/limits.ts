@@ -23,6 +23,11 @@ export const LOG_LIMITS = {
   depth: 6,
   /** Upper bound of one serialized line that carries a full argument tree (bytes, JSON escaping aside). */
   line: 32 * 1024,
+  /**
+   * Upper bound of one refusal's line (access line of a refused request, auth_failure / rate_limited /
+   * token_rejected audit line, or a summary): the unit of the log budget in docs/security.md.
+   */
+  refusalLine: 1024,
 } as const;
 
 /** Cuts `value` to `max` characters with a marker: `abc…[+1234 chars]`. */
