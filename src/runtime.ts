@@ -4,13 +4,12 @@ import type { DestinationStream } from 'pino';
 import type { AgentBase } from './agent/agent-base.js';
 import type { RegisteredTool } from './agent/types.js';
 import { loadConfig, type Config, type ConfigOverrides } from './config/index.js';
-import { accessRefusals } from './observability/access-log.js';
-import { createAuditLog, type AuditLog } from './observability/audit-log.js';
+import { appLogs } from './observability/app-logs.js';
+import type { AuditLog } from './observability/audit-log.js';
 import type { LineKind } from './observability/log-sink.js';
-import { createLoggers } from './observability/logger.js';
 import type { RefusalAggregator } from './observability/refusal-aggregator.js';
 import { SECURITY_EVENTS, createMetrics, type Metrics } from './observability/metrics.js';
-import { functionTokens, keyId, type FunctionTokens } from './security/function-token.js';
+import { functionTokens, type FunctionTokens } from './security/function-token.js';
 import { createState } from './state/index.js';
 import { outageReporter, type OutageReporter } from './state/outage-log.js';
 import { windowCounter, type WindowCounter } from './state/counter.js';
@@ -69,69 +68,21 @@ export interface Runtime {
 
 const MINUTE = 60_000;
 
-/** The password in a `redis://user:password@host` URL, so that no log line can carry it. */
-function redisPassword(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === '' ? undefined : password;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): Runtime {
   const config = loadConfig({ env: options.env, overrides: { ...agent.settings, ...options.settings } });
-  const secrets = [
-    config.basicAuth.password,
-    config.basicAuth.previousPassword,
-    config.token.secret,
-    config.token.previousSecret,
-    config.adminToken,
-    config.signingKey,
-    redisPassword(config.redisUrl),
-  ].filter((s): s is string => typeof s === 'string');
-  const kids = [config.token.secret, config.token.previousSecret]
-    .filter((s): s is string => typeof s === 'string')
-    .map(keyId);
   const tools = agent.tools;
   const metrics = createMetrics({
     functions: [...tools.values()].map((t) => ({ name: t.name, secure: t.secure })),
     securityEvents: [...agent.securityEvents],
     version: VERSION,
   });
-  // The audit log is built on the loggers; the loggers report backpressure into it once it exists.
-  const late: { audit?: AuditLog } = {};
-  const loggers = createLoggers({
-    level: config.logLevel,
-    destination: options.logDestination,
-    auditFile: config.auditLogFile ? { path: config.auditLogFile, ...config.auditLogRotation } : undefined,
-    secrets,
-    credentials: [config.basicAuth.password, config.basicAuth.previousPassword]
-      .filter((p): p is string => typeof p === 'string')
-      .map((password) => ({ user: config.basicAuth.user, password })),
-    tokenKeyIds: kids,
-    backlogLimits: options.logBacklogLimits,
-    onDrop: (stream) => metrics.logLinesDropped.inc({ stream }),
-    onAuditBlocked(blocked, reason) {
-      metrics.auditBlocked.set(blocked ? 1 : 0);
-      // Loud, in the audit trail itself (never dropped): the gap in the trail is explained.
-      late.audit?.event(
-        'audit_backpressure',
-        {},
-        {
-          state: blocked ? 'blocked' : 'resumed',
-          reason,
-          effect: blocked ? 'new webhook requests answered 503 until audit lines can be written' : 'serving',
-        },
-      );
-    },
-  });
-  const { logger } = loggers;
   const declared = new Set<string>([...SECURITY_EVENTS, ...agent.securityEvents]);
-  const auditLog = createAuditLog(loggers.audit, metrics, declared, options.refusalAggregation);
-  late.audit = auditLog;
-  const accessRefusalLog = accessRefusals(loggers.access, options.refusalAggregation);
+  const logs = appLogs(config, metrics, declared, {
+    destination: options.logDestination,
+    backlogLimits: options.logBacklogLimits,
+    aggregation: options.refusalAggregation,
+  });
+  const { logger, auditLog, accessRefusals: accessRefusalLog } = logs;
   const reportOutage = outageReporter(logger);
   const state = options.state ?? createState(config, logger, reportOutage);
   metrics.setEmergencyLevel(state.emergency.level());
@@ -150,12 +101,12 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     agent,
     config,
     logger,
-    accessLogger: loggers.access,
-    toolLogger: loggers.tools,
+    accessLogger: logs.access,
+    toolLogger: logs.tools,
     accessRefusals: accessRefusalLog,
     audit: auditLog,
-    auditBlocked: () => loggers.auditBlocked(),
-    logsReady: loggers.ready,
+    auditBlocked: () => logs.auditBlocked(),
+    logsReady: logs.ready,
     metrics,
     tokens: functionTokens({
       secret: config.token.secret,
@@ -173,8 +124,8 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
       await state.close();
       auditLog.close();
       accessRefusalLog.close();
-      const flushed = await loggers.flush(closeOptions.flushTimeoutMs ?? 5_000);
-      await loggers.close();
+      const flushed = await logs.flush(closeOptions.flushTimeoutMs ?? 5_000);
+      await logs.close();
       return flushed;
     },
   };
