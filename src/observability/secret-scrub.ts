@@ -12,10 +12,9 @@ export interface ScrubOptions {
 const REDACTED = '[REDACTED]';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
+/** Unpadded: the padded form contains it. base64url differs only where `+` or `/` occur. */
 function base64Forms(value: string): string[] {
-  const b64 = Buffer.from(value).toString('base64');
-  const url = Buffer.from(value).toString('base64url');
-  return [b64, b64.replace(/=+$/, ''), url];
+  return [Buffer.from(value).toString('base64').replace(/=+$/, ''), Buffer.from(value).toString('base64url')];
 }
 
 /** Each character as itself or percent-encoded in either hex case; a space also as `+`. */
@@ -40,11 +39,11 @@ function percentPattern(secret: string): string {
 export function secretScrubber(options: ScrubOptions): (line: string) => string {
   const values = options.secrets.filter((s) => s.length >= 8);
   const pairs = (options.credentials ?? []).filter((c) => c.password.length >= 8);
+  // Longest first, so that a form containing another is replaced whole. Each is one `includes` per line.
   const plain = [
     ...new Set([
       ...values,
-      ...values.flatMap(base64Forms),
-      ...pairs.flatMap((c) => base64Forms(`${c.user}:${c.password}`)),
+      ...pairs.flatMap((c) => [...base64Forms(`${c.user}:${c.password}`), ...base64Forms(c.password)]),
     ]),
   ].sort((a, b) => b.length - a.length);
   const percent = values.length > 0 ? new RegExp(values.map(percentPattern).join('|'), 'gi') : undefined;
