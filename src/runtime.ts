@@ -4,10 +4,12 @@ import type { DestinationStream } from 'pino';
 import type { AgentBase } from './agent/agent-base.js';
 import type { RegisteredTool } from './agent/types.js';
 import { loadConfig, type Config, type ConfigOverrides } from './config/index.js';
-import { createAuditLog, type AuditLog } from './observability/audit-log.js';
-import { createLoggers } from './observability/logger.js';
+import { appLogs } from './observability/app-logs.js';
+import type { AuditLog } from './observability/audit-log.js';
+import type { LineKind } from './observability/log-sink.js';
+import type { RefusalAggregator } from './observability/refusal-aggregator.js';
 import { SECURITY_EVENTS, createMetrics, type Metrics } from './observability/metrics.js';
-import { functionTokens, keyId, type FunctionTokens } from './security/function-token.js';
+import { functionTokens, type FunctionTokens } from './security/function-token.js';
 import { createState } from './state/index.js';
 import { outageReporter, type OutageReporter } from './state/outage-log.js';
 import { windowCounter, type WindowCounter } from './state/counter.js';
@@ -26,13 +28,27 @@ export interface RuntimeOptions {
   state?: SharedState;
   /** Prints the one-time generated password line (default console.log). */
   print?: (line: string) => void;
+  /** Backlog limits of stdout in bytes per kind of line (default BACKLOG_LIMITS; tests make them small). */
+  logBacklogLimits?: Partial<Record<LineKind, number>>;
+  /** Refusal aggregation window and tracked (client, kind) pairs (default AGGREGATION). */
+  refusalAggregation?: { windowMs?: number; maxEntries?: number };
 }
 
 export interface Runtime {
   readonly agent: AgentBase;
   readonly config: Config;
   readonly logger: Logger;
+  /** The access log's logger (its lines are dropped first under backpressure). */
+  readonly accessLogger: Logger;
+  /** The root of every `ctx.logger` (caller numbers masked, values redacted by meaning). */
+  readonly toolLogger: Logger;
+  /** Refused requests' access lines, aggregated per client and status. */
+  readonly accessRefusals: RefusalAggregator;
   readonly audit: AuditLog;
+  /** True while audit lines cannot be written: new webhook requests get 503 and /ready fails. */
+  auditBlocked(): boolean;
+  /** Settles when AUDIT_LOG_FILE is open: undefined, or why it could not be opened. */
+  readonly logsReady: Promise<Error | undefined>;
   readonly metrics: Metrics;
   readonly tokens: FunctionTokens;
   readonly state: SharedState;
@@ -43,48 +59,17 @@ export interface Runtime {
   readonly globalCallCounter: WindowCounter;
   /** One throttled error line per path when the shared state cannot answer. */
   readonly reportOutage: OutageReporter;
-  /** Releases the shared state (connections, timers) and closes the audit file. */
-  close(): Promise<void>;
+  /**
+   * Releases the shared state, writes pending refusal summaries, waits at most `flushTimeoutMs`
+   * (default 5 s) for stdout to take every line, and closes the audit file. True when stdout took all.
+   */
+  close(options?: { flushTimeoutMs?: number }): Promise<boolean>;
 }
 
 const MINUTE = 60_000;
 
-/** The password in a `redis://user:password@host` URL, so that no log line can carry it. */
-function redisPassword(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === '' ? undefined : password;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): Runtime {
   const config = loadConfig({ env: options.env, overrides: { ...agent.settings, ...options.settings } });
-  const secrets = [
-    config.basicAuth.password,
-    config.basicAuth.previousPassword,
-    config.token.secret,
-    config.token.previousSecret,
-    config.adminToken,
-    config.signingKey,
-    redisPassword(config.redisUrl),
-  ].filter((s): s is string => typeof s === 'string');
-  const kids = [config.token.secret, config.token.previousSecret]
-    .filter((s): s is string => typeof s === 'string')
-    .map(keyId);
-  const {
-    logger,
-    audit: auditLogger,
-    close: closeLogs,
-  } = createLoggers({
-    level: config.logLevel,
-    destination: options.logDestination,
-    auditLogFile: config.auditLogFile,
-    secrets,
-    tokenKeyIds: kids,
-  });
   const tools = agent.tools;
   const metrics = createMetrics({
     functions: [...tools.values()].map((t) => ({ name: t.name, secure: t.secure })),
@@ -92,7 +77,12 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     version: VERSION,
   });
   const declared = new Set<string>([...SECURITY_EVENTS, ...agent.securityEvents]);
-  const audit = createAuditLog(auditLogger, metrics, declared);
+  const logs = appLogs(config, metrics, declared, {
+    destination: options.logDestination,
+    backlogLimits: options.logBacklogLimits,
+    aggregation: options.refusalAggregation,
+  });
+  const { logger, auditLog, accessRefusals: accessRefusalLog } = logs;
   const reportOutage = outageReporter(logger);
   const state = options.state ?? createState(config, logger, reportOutage);
   metrics.setEmergencyLevel(state.emergency.level());
@@ -102,7 +92,7 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
   state.emergency.onChange((level) => metrics.setEmergencyLevel(level));
 
   for (const warning of config.warnings) {
-    audit.event('config_warning', {}, { code: warning.code, message: warning.message });
+    auditLog.event('config_warning', {}, { code: warning.code, message: warning.message });
   }
   if (config.basicAuth.generated) {
     (options.print ?? console.log)(
@@ -114,7 +104,12 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     agent,
     config,
     logger,
-    audit,
+    accessLogger: logs.access,
+    toolLogger: logs.tools,
+    accessRefusals: accessRefusalLog,
+    audit: auditLog,
+    auditBlocked: () => logs.auditBlocked(),
+    logsReady: logs.ready,
     metrics,
     tokens: functionTokens({
       secret: config.token.secret,
@@ -128,9 +123,13 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     callCounter: windowCounter(state.limiterStore('call:'), 60 * MINUTE),
     globalCallCounter: windowCounter(state.limiterStore('global:'), MINUTE),
     reportOutage,
-    async close() {
+    async close(closeOptions = {}) {
       await state.close();
-      await closeLogs();
+      auditLog.close();
+      accessRefusalLog.close();
+      const flushed = await logs.flush(closeOptions.flushTimeoutMs ?? 5_000);
+      await logs.close();
+      return flushed;
     },
   };
 }

@@ -63,8 +63,14 @@ export interface ToolDefinition<A = Record<string, unknown>> {
   handler: ToolHandler<A>;
   /** Requires a function token bound to the call (SPEC 6.2). Default false. */
   secure?: boolean;
-  /** Extra argument fields to redact in logs (added to the default list). */
+  /** Extra argument fields to redact in logs (added to the fields redacted by meaning). */
   sensitive?: string[];
+  /**
+   * Argument fields that identify without being secret (account numbers): logged masked to their last
+   * 4 digits, like caller numbers. Account-number names (`account_number`, `to_account`, `iban`...)
+   * are masked without being listed.
+   */
+  mask?: string[];
   /** Calls per caller per minute for this tool (default SWML_CALLER_FUNCTION_LIMIT). */
   rateLimit?: number;
   /** Security event names this tool may record with ctx.securityEvent() (bounded metric labels). */

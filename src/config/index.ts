@@ -51,6 +51,8 @@ export interface Config {
   readonly disabledFunctions: readonly string[];
   readonly adminToken: string | undefined;
   readonly auditLogFile: string | undefined;
+  /** Rotation of the audit file: bytes per file, files kept. */
+  readonly auditLogRotation: { readonly maxBytes: number; readonly files: number };
   readonly redisUrl: string | undefined;
   readonly agentModule: string | undefined;
   readonly warnings: readonly ConfigWarning[];
@@ -159,6 +161,7 @@ export function loadConfig(
     disabledFunctions: v.AGENT_DISABLED_FUNCTIONS,
     adminToken: v.SWML_ADMIN_TOKEN,
     auditLogFile: v.AUDIT_LOG_FILE,
+    auditLogRotation: { maxBytes: v.AUDIT_LOG_MAX_SIZE, files: v.AUDIT_LOG_MAX_FILES },
     redisUrl: v.REDIS_URL,
     agentModule: v.AGENT_MODULE,
     warnings: [],

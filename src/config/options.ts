@@ -35,6 +35,24 @@ const size = z
       .max(64 * 1024 * 1024, 'must be at most 64mb'),
   );
 
+/** File sizes: `52428800`, `512kb`, `50mb`, `1gb`. */
+const fileSize = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\d+(b|kb|mb|gb)?$/, 'must be a byte count such as 52428800, 512kb, 50mb or 1gb')
+  .transform((v) => {
+    const n = Number.parseInt(v, 10);
+    const unit = v.endsWith('gb') ? 1024 ** 3 : v.endsWith('mb') ? 1024 ** 2 : v.endsWith('kb') ? 1024 : 1;
+    return n * unit;
+  })
+  .pipe(
+    z
+      .number()
+      .min(16 * 1024, 'must be at least 16kb')
+      .max(1024 ** 4, 'must be at most 1024gb'),
+  );
+
 const emergency = z
   .string()
   .trim()
@@ -138,7 +156,20 @@ export const ENV = {
     schema: text,
     doc: 'Bearer token for /admin on the internal port (32+ chars); admin off when unset',
   },
-  AUDIT_LOG_FILE: { schema: text, doc: 'append-only audit log file (besides stdout)' },
+  AUDIT_LOG_FILE: {
+    schema: text,
+    doc: 'audit log file besides stdout, mode 0600, rotated by size (`audit.log` -> `audit.1.log`, `audit.2.log`...)',
+  },
+  AUDIT_LOG_MAX_SIZE: {
+    schema: fileSize,
+    default: '50mb',
+    doc: 'size at which AUDIT_LOG_FILE rotates to a new numbered file',
+  },
+  AUDIT_LOG_MAX_FILES: {
+    schema: int(1, 10000),
+    default: '10',
+    doc: 'audit files kept, the current one included (older ones deleted)',
+  },
   REDIS_URL: { schema: text, doc: 'shared state for replicas: limits, revocations, emergency mode' },
   AGENT_MODULE: { schema: text, doc: 'agent module that `swml-guard serve` loads (default the demo agent)' },
 } as const;

@@ -48,6 +48,8 @@ export function createBankAgent(options: Partial<AgentOptions> = {}): AgentBase 
       "Transfer money from the caller's account to another account. Confirm amount and account first.",
     secure: true,
     securityEvents: ['large_transaction_attempt'],
+    // Identifying, not secret: audit lines show ***7890, like caller numbers.
+    mask: ['to_account'],
     parameters: {
       type: 'object',
       properties: {

@@ -30,8 +30,11 @@ export interface GuardHandle {
   /** `ready` answers 200 only while true; serve() flips it when listening and when draining. */
   ready: boolean;
   draining: boolean;
-  /** Releases timers and connections held by the shared state, and closes the audit file. */
-  close(): Promise<void>;
+  /**
+   * Releases timers and connections held by the shared state, writes pending log summaries, waits at
+   * most `flushTimeoutMs` for stdout, and closes the audit file. True when every log line was written.
+   */
+  close(options?: { flushTimeoutMs?: number }): Promise<boolean>;
 }
 
 export type GuardApp = Express & { guard: GuardHandle };
@@ -40,13 +43,21 @@ export type AppOptions = RuntimeOptions;
 const HEALTH = JSON.stringify({ status: 'ok' });
 const READY = JSON.stringify({ status: 'ready' });
 
-function only(methods: string[], route: string): RequestHandler {
+/**
+ * The route's first layer: the route template for metrics, 405 for other methods, and 503 while
+ * `blocked()` says audit lines cannot be written (no new work starts; docs/security.md "Backpressure").
+ */
+function only(methods: string[], route: string, blocked?: () => boolean): RequestHandler {
   const allow = methods.join(', ');
   return function methodGuard(req, res, next) {
     res.locals.route = route;
-    if (methods.includes(req.method)) return next();
-    res.setHeader('Allow', allow);
-    sendError(res, 405);
+    if (!methods.includes(req.method)) {
+      res.setHeader('Allow', allow);
+      return sendError(res, 405);
+    }
+    if (blocked === undefined || !blocked()) return next();
+    res.setHeader('Retry-After', '5');
+    sendError(res, 503);
   };
 }
 
@@ -126,7 +137,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
   // Signatures are checked on the raw bytes, before parsing (Basic Auth -> signature -> envelope).
   const body = jsonBody({ limit: config.maxRequestSize, verify: signature });
   const guarded = (methods: string[], route: string, handler: RequestHandler): RequestHandler[] => [
-    only(methods, route),
+    only(methods, route, () => rt.auditBlocked()),
     ipLimit,
     (req, res, next) => authGuard.gate(req, res, next),
     basicAuth,
@@ -134,7 +145,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     handler,
   ];
 
-  app.use(accessLog(rt.logger, metrics));
+  app.use(accessLog(rt.accessLogger, metrics, rt.accessRefusals));
   app.use(securityHeaders({ trustProxy: config.trustProxy }));
   app.use(function drainingHeader(_req, res, next) {
     if (app.guard.draining) res.setHeader('Connection', 'close');
@@ -144,7 +155,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     res.status(200).type('application/json').end(HEALTH);
   });
   app.all('/ready', only(['GET', 'HEAD'], '/ready'), (_req, res) => {
-    if (app.guard.ready && !app.guard.draining)
+    if (app.guard.ready && !app.guard.draining && !rt.auditBlocked())
       return void res.status(200).type('application/json').end(READY);
     sendError(res, 503);
   });
@@ -177,7 +188,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     internal: internalApp(rt),
     ready: true,
     draining: false,
-    close: () => rt.close(),
+    close: (closeOptions) => rt.close(closeOptions),
   };
   return app;
 }

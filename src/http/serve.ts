@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AgentBase } from '../agent/agent-base.js';
+import { ConfigError } from '../config/index.js';
 import { createApp, type AppOptions, type GuardApp } from './app.js';
 import { ownAddress } from './bind-address.js';
 
@@ -20,8 +21,8 @@ export interface RunningAgent {
   internalServer: Server;
   port: number;
   metricsPort: number;
-  /** Drains: /ready goes 503, new connections are refused, in-flight requests finish. */
-  close(): Promise<void>;
+  /** Drains: /ready goes 503, new connections are refused, in-flight requests finish; true when every log line was written. */
+  close(): Promise<boolean>;
 }
 
 const CONNECT_REFUSAL = (() => {
@@ -68,6 +69,15 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   const app = createApp(agent, options);
   const { config, logger } = app.guard.runtime;
   app.guard.ready = false;
+  // The audit trail must be writable before the first call is taken.
+  const auditError = await app.guard.runtime.logsReady;
+  if (auditError !== undefined) {
+    await app.guard.close({ flushTimeoutMs: 1_000 });
+    throw new ConfigError(
+      'ERR_SWML_AUDIT_LOG_FILE',
+      `AUDIT_LOG_FILE ${config.auditLogFile ?? ''} cannot be opened (${(auditError as NodeJS.ErrnoException).code ?? auditError.message}); make its folder writable by the agent's user, or unset it.`,
+    );
+  }
   const server = config.tls.enabled
     ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, app)
     : createHttpServer(app);
@@ -95,9 +105,11 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   );
 
   const drainTimeoutMs = options.drainTimeoutMs ?? config.functionTimeoutMs + 5_000;
-  let closing: Promise<void> | undefined;
+  let closing: Promise<boolean> | undefined;
+  /** Resolves true when every log line was written, false when stdout did not take them in time. */
   const close = () => {
     closing ??= (async () => {
+      const started = Date.now();
       app.guard.draining = true;
       // Lame duck: /ready already answers 503, so the proxy's health check takes this replica out of
       // rotation while it still accepts; closing the port first would refuse (or reset) what the proxy
@@ -109,8 +121,10 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
       logger.info('draining: refusing new connections, finishing in-flight requests');
       await closeServer(server, drainTimeoutMs);
       await closeServer(internalServer, 1_000);
-      await app.guard.close();
       logger.info('stopped');
+      // A stalled stdout must not hold the exit: log lines get what is left of the drain limit, at least 1 s.
+      const left = Math.max(1_000, drainTimeoutMs - (Date.now() - started));
+      return app.guard.close({ flushTimeoutMs: left });
     })();
     return closing;
   };
@@ -118,10 +132,8 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
   if (options.handleSignals ?? true) {
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutdown requested');
-      void close().then(() => {
-        logger.flush?.();
-        process.exit(0);
-      });
+      // Exit 1 when log lines could not be written (stdout stalled): the orchestrator records it.
+      void close().then((flushed) => process.exit(flushed ? 0 : 1));
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);

@@ -1,37 +1,40 @@
-// pino loggers for the app and the audit trail, with a last-line scrub of known secrets from every line.
+// pino loggers for the app, the access log, tool handlers and the audit trail, over one backpressure-aware sink.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { openAuditFile, type AuditFile } from './audit-file.js';
+import { logSink, type DropStream, type LineKind } from './log-sink.js';
+import { secretScrubber, type ScrubOptions } from './secret-scrub.js';
+import { measured, processStdout } from './stdout.js';
+import { toolLoggerHooks } from './tool-logger.js';
 
-export interface LoggerOptions {
+export interface LoggerOptions extends ScrubOptions {
   level: string;
   /** Where JSON lines go (stdout by default; tests pass an in-memory stream). */
   destination?: DestinationStream | undefined;
-  /** Append-only audit file, besides the main destination. */
-  auditLogFile?: string | undefined;
-  /** Values that must never appear in a log line (password, token secrets, admin token). */
-  secrets: readonly string[];
-  /** Key ids of the token secrets: any `<kid>.<payload>.<mac>` token in a line is replaced. */
-  tokenKeyIds: readonly string[];
+  /** AUDIT_LOG_FILE and its rotation, besides the main destination. */
+  auditFile?: { path: string; maxBytes: number; files: number } | undefined;
+  /** Backlog limits in bytes per kind of line (tests make them small). */
+  backlogLimits?: Partial<Record<LineKind, number>>;
+  /** A line was dropped because stdout could not keep up. */
+  onDrop?(stream: DropStream): void;
+  /** Audit lines cannot be written (stdout backlog without a file, or a failing file): refuse new work. */
+  onAuditBlocked?(blocked: boolean, reason: string): void;
 }
 
-/**
- * Why a scrub on top of structured redaction: redaction covers the fields we know about; a stray
- * error message or a third-party log line could still echo a header or a URL. Every serialized line
- * passes through here, so a known secret or token never reaches a log sink.
- */
-function scrubber(secrets: readonly string[], kids: readonly string[]): (line: string) => string {
-  const values = secrets.filter((s) => s.length >= 8);
-  const encoded = values.map((s) => encodeURIComponent(s)).filter((e, i) => e !== values[i]);
-  const all = [...values, ...encoded];
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-  const tokenPattern =
-    kids.length > 0
-      ? new RegExp(`(?:${kids.map(escape).join('|')})\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+`, 'g')
-      : undefined;
-  return function scrub(line) {
-    let out = line;
-    for (const s of all) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-    return tokenPattern ? out.replace(tokenPattern, '[REDACTED]') : out;
-  };
+export interface Loggers {
+  logger: Logger;
+  /** The access log (`request completed`): the first lines dropped under backpressure. */
+  access: Logger;
+  /** The root of `ctx.logger`: caller numbers masked, arguments redacted by meaning. */
+  tools: Logger;
+  audit: Logger;
+  /** True while audit lines cannot be written: the app answers new work with 503. */
+  auditBlocked(): boolean;
+  /** Settles when AUDIT_LOG_FILE is open: undefined, or why it could not be. */
+  ready: Promise<Error | undefined>;
+  /** Waits (at most `timeoutMs`) for stdout to take every queued line; false if it did not. */
+  flush(timeoutMs: number): Promise<boolean>;
+  /** Closes the audit file (its writes are synchronous, nothing is pending); stdout stays open. */
+  close(): Promise<void>;
 }
 
 const HEADER_PATHS = [
@@ -43,13 +46,9 @@ const HEADER_PATHS = [
   'headers.authorization',
 ];
 
-/** Creates the app logger and the audit logger (`audit: true` on every line). */
-export function createLoggers(options: LoggerOptions): {
-  logger: Logger;
-  audit: Logger;
-  close: () => Promise<void>;
-} {
-  const scrub = scrubber(options.secrets, options.tokenKeyIds);
+/** Creates the loggers (`audit: true` on every audit line). */
+export function createLoggers(options: LoggerOptions): Loggers {
+  const scrub = secretScrubber(options);
   const common = {
     level: options.level,
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -57,25 +56,50 @@ export function createLoggers(options: LoggerOptions): {
     hooks: { streamWrite: scrub },
     base: undefined,
   };
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
-  const logger = pino(common, destination);
-  const auditStreams: pino.StreamEntry[] = [{ stream: destination }];
-  const file = options.auditLogFile
-    ? pino.destination({ dest: options.auditLogFile, append: true, mkdir: true, sync: true })
-    : undefined;
-  if (file) auditStreams.push({ stream: file });
-  const audit = pino({ ...common, level: 'info', base: { audit: true } }, pino.multistream(auditStreams));
-  let closing: Promise<void> | undefined;
+  let fileBroken = false;
+  let sinkBlocked = false;
+  const report = (reason: string) => options.onAuditBlocked?.(sinkBlocked || fileBroken, reason);
+  const out = options.destination ? measured(options.destination) : processStdout();
+  const sink = logSink(out, {
+    limits: options.backlogLimits,
+    onDrop: (stream) => options.onDrop?.(stream),
+    onBlocked(blocked) {
+      sinkBlocked = blocked;
+      report('stdout_backlog');
+    },
+  });
+  let file: AuditFile | undefined;
+  if (options.auditFile) {
+    file = openAuditFile({
+      ...options.auditFile,
+      onHealth(healthy, error) {
+        fileBroken = !healthy;
+        sink.setAuditFileHealthy(healthy);
+        report(healthy ? 'audit_file_recovered' : `audit_file_error:${error?.code ?? 'unknown'}`);
+      },
+    });
+    void file.ready.then((err) => {
+      if (err === undefined) return sink.setAuditFileHealthy(true);
+      fileBroken = true;
+      report(`audit_file_error:${(err as NodeJS.ErrnoException).code ?? 'open'}`);
+    });
+  }
+  const stdoutAudit = sink.port('audit');
+  const auditDestination = {
+    write(line: string): boolean {
+      file?.write(line);
+      return stdoutAudit.write(line);
+    },
+  };
+  const logger = pino(common, sink.port('app'));
   return {
     logger,
-    audit,
-    /** Closes the audit file (writes are synchronous, so nothing is pending); stdout stays open. */
-    // Idempotent: a second call gets the same promise (a closed stream never emits 'close' again).
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        if (!file) return resolve();
-        file.once('close', () => resolve());
-        file.end();
-      })),
+    access: pino(common, sink.port('access')),
+    tools: pino({ ...common, hooks: { ...common.hooks, ...toolLoggerHooks } }, sink.port('app')),
+    audit: pino({ ...common, level: 'info', base: { audit: true } }, auditDestination),
+    auditBlocked: () => sinkBlocked || fileBroken,
+    ready: file ? file.ready : Promise.resolve(undefined),
+    flush: (timeoutMs) => sink.flush(timeoutMs),
+    close: () => file?.close() ?? Promise.resolve(),
   };
 }

@@ -1,5 +1,6 @@
 // Prometheus metrics of SPEC 9 on a per-app registry, pre-initialised so every series exists from startup.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DROP_STREAMS } from './log-sink.js';
 
 export const AUTH_LAYERS = ['basic', 'token', 'signature'] as const;
 export const AUTH_REASONS = [
@@ -123,6 +124,17 @@ export function createMetrics(options: MetricsOptions) {
     labelNames: ['backend'] as const,
     registers,
   });
+  const logLinesDropped = new Counter({
+    name: 'swml_log_lines_dropped_total',
+    help: 'Log lines not written to stdout because it could not keep up (access first; audit copies only while AUDIT_LOG_FILE holds them).',
+    labelNames: ['stream'] as const,
+    registers,
+  });
+  const auditBlocked = new Gauge({
+    name: 'swml_audit_blocked',
+    help: '1 while audit lines cannot be written (stdout backlog without AUDIT_LOG_FILE, or the file failing): new requests get 503.',
+    registers,
+  });
   const functionInfo = new Gauge({
     name: 'swml_function_info',
     help: 'Declared tools; secure="true" for tools that require a function token.',
@@ -141,6 +153,8 @@ export function createMetrics(options: MetricsOptions) {
   for (const event of [...SECURITY_EVENTS, ...options.securityEvents]) securityEvents.inc({ event }, 0);
   emergencyMode.set({ level: 'secure' }, 0);
   emergencyMode.set({ level: 'all' }, 0);
+  for (const stream of DROP_STREAMS) logLinesDropped.inc({ stream }, 0);
+  auditBlocked.set(0);
   buildInfo.set({ version: options.version, node_version: process.version }, 1);
 
   return {
@@ -154,6 +168,8 @@ export function createMetrics(options: MetricsOptions) {
     securityEvents,
     emergencyMode,
     sharedStateUp,
+    logLinesDropped,
+    auditBlocked,
     /** Mirrors the emergency level into the two gauge series. */
     setEmergencyLevel(level: 'off' | 'secure' | 'all') {
       emergencyMode.set({ level: 'secure' }, level === 'secure' ? 1 : 0);

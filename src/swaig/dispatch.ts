@@ -7,6 +7,7 @@ import { auditContext } from '../http/context.js';
 import { sendError, sendJsonText } from '../http/errors.js';
 import type { AuditContext } from '../observability/audit-log.js';
 import { maskPhone, sanitize, sensitiveSet } from '../observability/redact.js';
+import { toolLoggerFor } from '../observability/tool-logger.js';
 import type { Runtime } from '../runtime.js';
 import type { FunctionOutcome } from '../observability/metrics.js';
 import { extractArguments, parseEnvelope } from './envelope.js';
@@ -33,7 +34,9 @@ function toJson(result: ToolReturn): FunctionResultJSON {
 /** Builds the `/swaig` handler; per-tool work (sensitive sets, limits) is prepared here once. */
 export function swaigHandler(rt: Runtime) {
   const { metrics, audit, tools } = rt;
-  const sensitive = new Map([...tools.values()].map((t) => [t.name, sensitiveSet(t.sensitive)]));
+  const sensitive = new Map(
+    [...tools.values()].map((t) => [t.name, sensitiveSet(t.sensitive, t.mask ?? [])]),
+  );
   const limits = new Map(
     [...tools.values()].map((t) => [t.name, t.rateLimit ?? rt.config.limits.callerFunction]),
   );
@@ -123,7 +126,11 @@ async function runHandler(
   // Built on first use: most handlers never log, and a pino child costs a serialisation per call.
   let child: Logger | undefined;
   const log = () =>
-    (child ??= rt.logger.child({ function: tool.name, call_id: callId, request_id: ctx.request_id }));
+    (child ??= toolLoggerFor(
+      rt.toolLogger,
+      { function: tool.name, call_id: callId, request_id: ctx.request_id },
+      envelope.caller_id_num,
+    ));
   let timer: NodeJS.Timeout | undefined;
   try {
     const result = await Promise.race([
@@ -137,9 +144,11 @@ async function runHandler(
           },
           signal: controller.signal,
           // The tool's details first: it cannot overwrite which function wrote the event.
-          audit: (event, details) => rt.audit.event(event, ctx, { ...details, function: tool.name }),
+          // Tool details are redacted by meaning and bounded like arguments.
+          audit: (event, details) =>
+            rt.audit.event(event, ctx, { ...(sanitize(details ?? {}) as object), function: tool.name }),
           securityEvent: (event, details) =>
-            rt.audit.security(event, ctx, { ...details, function: tool.name }),
+            rt.audit.security(event, ctx, { ...(sanitize(details ?? {}) as object), function: tool.name }),
         }),
       ),
       new Promise<never>((_, reject) => {

@@ -37,6 +37,7 @@ export interface Service {
   healthcheck?: { test?: string[] | string };
   depends_on?: Record<string, { condition?: string }>;
   profiles?: string[];
+  logging?: { driver?: string; options?: Record<string, string> };
   networks?: Record<string, { aliases?: string[] } | null>;
   deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string } } };
   stop_grace_period?: string;

@@ -187,8 +187,19 @@ describe('admin endpoint on the internal port', () => {
     assert.equal(app.guard.runtime.state.emergency.level(), 'off');
     assert.deepEqual(app.guard.runtime.state.emergency.disabledFunctions(), []);
     assert.equal(logs.audit('emergency_mode_changed').length, 0);
+    // 11 refusals of two kinds (missing, invalid) from one client: one full line per kind, the rest
+    // aggregated into a summary at the end of the window; every one is counted in the metric.
     const failures = logs.audit('security').filter((e) => e.type === 'auth_failure' && e.layer === 'admin');
-    assert.equal(failures.length, 11);
+    assert.deepEqual(failures.map((e) => e.reason).sort(), ['invalid', 'missing']);
+    const events = await app.guard.runtime.metrics.securityEvents.get();
+    assert.equal(events.values.find((v) => v.labels.event === 'auth_failure')?.value, 11);
+    app.guard.runtime.audit.close();
+    const summaries = logs.audit('security').filter((e) => e.summary === true && e.layer === 'admin');
+    assert.equal(
+      summaries.reduce((n, e) => n + Number(e.count), failures.length),
+      11,
+      'nothing uncounted',
+    );
     const lower = await request(app.guard.internal)
       .post('/admin/emergency')
       .set('Authorization', `bearer ${ADMIN_TOKEN}`)

@@ -81,7 +81,13 @@ describe('failed Basic Auth limit (SWML_AUTH_FAILURE_LIMIT per 15 minutes)', () 
     assert.equal(blocked.headers['retry-after'], '900');
     assert.equal(blocked.headers['www-authenticate'], undefined, 'no credential prompt while blocked');
     assert.equal(await limitedCount(app, 'auth'), 1);
-    assert.equal(logs.audit('security').filter((e) => e.type === 'auth_failure').length, 3);
+    // Three failures, same kind, same client: the first in full, the rest aggregated (metrics count all).
+    assert.equal(logs.audit('security').filter((e) => e.type === 'auth_failure').length, 1);
+    const authFailures = await app.guard.runtime.metrics.authFailures.get();
+    assert.equal(
+      authFailures.values.find((v) => v.labels.layer === 'basic' && v.labels.reason === 'invalid')?.value,
+      3,
+    );
     assert.equal(
       logs.audit('security').filter((e) => e.type === 'rate_limited' && e.limiter === 'auth').length,
       1,

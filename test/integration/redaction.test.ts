@@ -241,3 +241,159 @@ describe('no secret reaches any log line', () => {
     assert.ok(urls.some((u) => u.includes('token=[REDACTED]')));
   });
 });
+
+describe('redaction by meaning and in any encoding (issue 11)', () => {
+  const CARD = '4111 1111 1111 1111';
+  const IBAN = 'DE89370400440532013000';
+  const sensitiveArgs = {
+    newPassword: 'Hunter2-camel-0001',
+    'new-password': 'Hunter2-kebab-0002',
+    card: { number: '5555555555554444', cvv: '737' },
+    'card.number': '4012888888881881',
+    otp: '918273',
+    mfa_code: '564738',
+    totp: '019283',
+    iban: IBAN,
+    account_number: '99887766554433',
+    routing_number: '021000021',
+    api_key: 'sk_live_api_key_0003',
+    passwd: 'Hunter2-passwd-0004',
+    note: `card is ${CARD}`,
+  };
+
+  function openAgent() {
+    const a = createBankAgent();
+    a.defineTool({
+      name: 'profile_update',
+      description: 'Update the profile.',
+      secure: false,
+      parameters: { type: 'object', additionalProperties: true },
+      handler: (_args, raw, ctx) => {
+        ctx.logger.info(
+          { caller: raw.caller_id_num, from: raw.caller_id_num },
+          `updating for ${ctx.callerId ?? ''}`,
+        );
+        ctx.logger.info('calling back %s', ctx.callerId);
+        ctx.audit('profile_changed', { fields: Object.keys(_args), newPassword: 'Hunter2-camel-0001' });
+        return 'updated';
+      },
+    });
+    a.defineTool({
+      name: 'strict_update',
+      description: 'Strict schema: the same arguments are invalid here.',
+      secure: false,
+      parameters: { type: 'object', properties: { x: { type: 'string' } }, additionalProperties: false },
+      handler: () => 'never',
+    });
+    return a;
+  }
+
+  it('camelCase, kebab, dotted and nested names, names the list missed, card numbers, in audit lines', async (t) => {
+    const { app, logs } = testApp({ agent: openAgent(), env: { SWML_BASIC_AUTH_PASSWORD: PASSWORD } });
+    t.after(() => app.guard.close());
+    const caller = '+15557654321';
+    const send = (fn: string) =>
+      request(app)
+        .post('/swaig')
+        .auth(USER, PASSWORD)
+        .send(swaigBody(fn, sensitiveArgs, { caller_id_num: caller }));
+    assert.deepEqual((await send('profile_update')).body, { response: 'updated' });
+    const invalid = await send('strict_update');
+    assert.match((invalid.body as { response: string }).response, /^Invalid arguments/);
+
+    const forbidden = [
+      ...['Hunter2-camel-0001', 'Hunter2-kebab-0002', 'Hunter2-passwd-0004', 'sk_live_api_key_0003'],
+      ...['5555555555554444', '4012888888881881', '737', '918273', '564738', '019283'],
+      ...[IBAN, '99887766554433', '021000021', CARD, '4111111111111111', '7654321'],
+    ];
+    for (const line of logs.lines) {
+      for (const value of forbidden) assert.ok(!line.includes(value), `${value} leaked in: ${line}`);
+    }
+    const [ok] = logs.audit('function_call').filter((e) => e.outcome === 'ok');
+    assert.deepEqual(ok?.args, {
+      newPassword: '[REDACTED]',
+      'new-password': '[REDACTED]',
+      card: { number: '[REDACTED]', cvv: '[REDACTED]' },
+      'card.number': '[REDACTED]',
+      otp: '[REDACTED]',
+      mfa_code: '[REDACTED]',
+      totp: '[REDACTED]',
+      iban: '***3000',
+      account_number: '***4433',
+      routing_number: '***0021',
+      api_key: '[REDACTED]',
+      passwd: '[REDACTED]',
+      note: 'card is [card ***1111]',
+    });
+    const [bad] = logs.audit('function_call').filter((e) => e.outcome === 'invalid_args');
+    assert.deepEqual(bad?.args, ok?.args, 'invalid-argument lines are redacted the same way');
+    assert.equal(logs.audit('profile_changed')[0]?.newPassword, '[REDACTED]', 'ctx.audit() details too');
+  });
+
+  it('ctx.logger masks the caller number like the audit log, in objects and in messages', async (t) => {
+    const { app, logs } = testApp({ agent: openAgent(), env: { SWML_BASIC_AUTH_PASSWORD: PASSWORD } });
+    t.after(() => app.guard.close());
+    await request(app)
+      .post('/swaig')
+      .auth(USER, PASSWORD)
+      .send(swaigBody('profile_update', {}, { caller_id_num: '+15557654321' }));
+    const lines = logs.records.filter((r) => r.function === 'profile_update' && r.audit === undefined);
+    assert.equal(lines.length, 2);
+    assert.deepEqual(
+      lines.map((r) => [r.caller, r.from, r.msg]),
+      [
+        ['***4321', '***4321', 'updating for ***4321'],
+        ['***4321', undefined, 'calling back ***4321'],
+      ],
+    );
+    for (const line of logs.lines) assert.ok(!line.includes('7654321'), line);
+  });
+
+  it('the configured secrets in every encoding, in URLs a client sent, never reach a log line', async (t) => {
+    const password = 'p@ss:w/rd %+&-0123456789-Encoded-PW';
+    const { app, logs } = testApp({ env: { SWML_BASIC_AUTH_PASSWORD: password } });
+    t.after(() => app.guard.close());
+    const upper = encodeURIComponent(password);
+    const forms: [string, string][] = [
+      ['percent-encoded, upper-case hex', upper],
+      ['percent-encoded, lower-case hex', upper.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+      ['every byte percent-encoded', [...Buffer.from(password)].map((b) => `%${b.toString(16)}`).join('')],
+      ['base64 user:password', Buffer.from(`${USER}:${password}`).toString('base64')],
+      ['base64url user:password', Buffer.from(`${USER}:${password}`).toString('base64url')],
+      ['token secret, percent-encoded', encodeURIComponent(TOKEN_SECRET).replace(/-/g, '%2D')],
+      ['admin token, lower-case hex', ADMIN_TOKEN.replace(/-/g, '%2d')],
+    ];
+    const swml = await request(app)
+      .post('/')
+      .auth(USER, password)
+      .send({ call: { call_id: 'enc-1' } });
+    const token = tokensOf(swml.body as Doc).get('transfer_funds') ?? '';
+    const encodedToken = token.replace(/\./g, '%2E');
+    for (const [, form] of forms) {
+      await request(app).get(`/?x=${form}`);
+      await request(app).get(`/?x=${form}`).auth(USER, password);
+    }
+    // The token under an encoded parameter name, and with encoded dots.
+    await request(app)
+      .post(`/swaig?%5F%5Ftoken=${token}`)
+      .auth(USER, password)
+      .send(swaigBody('transfer_funds', {}));
+    await request(app)
+      .post(`/swaig?%5f%5ftoken=${encodedToken}`)
+      .auth(USER, password)
+      .send(swaigBody('transfer_funds', {}));
+    await request(app).get(`/nowhere?q=${encodedToken}`).auth(USER, password);
+    forms.push(
+      ['minted token', token],
+      ['minted token, dots encoded', encodedToken],
+      ['token mac', token.split('.')[2] ?? token],
+    );
+    for (const line of logs.lines) {
+      for (const [what, value] of forms) assert.ok(!line.includes(value), `${what} leaked in: ${line}`);
+    }
+    assert.ok(
+      logs.lines.some((l) => l.includes('%5F%5Ftoken=[REDACTED]')),
+      'the encoded name is still redacted',
+    );
+  });
+});

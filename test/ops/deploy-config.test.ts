@@ -23,6 +23,9 @@ import {
   type Service,
 } from '../helpers/compose.js';
 import { ENV_NAMES } from '../../src/config/options.js';
+import { ERRORS } from '../../src/http/errors.js';
+import { LOG_LIMITS } from '../../src/observability/limits.js';
+import { AGGREGATION } from '../../src/observability/refusal-aggregator.js';
 
 const CADDYFILE = join(ROOT, 'caddy', 'Caddyfile');
 const INIT = join(ROOT, 'deploy', 'init.sh');
@@ -214,6 +217,45 @@ describe('docker-compose.yml', () => {
     assert.equal(prom.environment?.RUNBOOK_BASE_URL, ALERT_ENV.RUNBOOK_BASE_URL);
     assert.ok(am.command?.includes('--web.external-url=http://localhost:9093/'), String(am.command));
     assert.ok(am.command?.includes('--web.route-prefix=/'));
+  });
+
+  test('the agent writes its audit trail to its own volume by default (AUDIT_LOG_FILE)', () => {
+    const agent = model([COMPOSE]).services.agent!;
+    assert.equal(agent.environment?.AUDIT_LOG_FILE, '/var/log/swml-guard/audit.log');
+    assert.ok(
+      (agent.volumes ?? []).some((v) => /^agent_audit:\/var\/log\/swml-guard(:rw)?$/.test(v)),
+      String(agent.volumes),
+    );
+    const overridden = model([COMPOSE], { ...ENV, AUDIT_LOG_FILE: '/var/log/swml-guard/other.log' });
+    assert.equal(overridden.services.agent!.environment?.AUDIT_LOG_FILE, '/var/log/swml-guard/other.log');
+  });
+
+  test('the Docker log budget holds an hour of the worst refusal flood, plus room for real events', () => {
+    // Worst case per window: every tracked (client, kind) pair writes a first line and a summary, plus one
+    // "other clients" line per kind, in the access log and in the audit log (docs/security.md "Log budget").
+    // Kinds an unauthenticated client can cause: every error status of the access log, and the audit's
+    // auth_failure (missing, invalid, malformed) and rate_limited (ip, auth).
+    const kinds = Object.keys(ERRORS).length + 5;
+    const linesPerWindow = 2 * (2 * AGGREGATION.maxEntries) + kinds;
+    const windowsPerHour = 3_600_000 / AGGREGATION.windowMs;
+    const floodBytesPerHour = linesPerWindow * LOG_LIMITS.refusalLine * windowsPerHour;
+    const m = model([COMPOSE], ENV, ['--profile', 'scale']);
+    const toBytes = (size: string) => {
+      const match = /^(\d+)([kmg]?)$/.exec(size);
+      assert.ok(match, `max-size ${size}`);
+      return (
+        Number(match[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2] as '' | 'k' | 'm' | 'g']
+      );
+    };
+    for (const [name, s] of Object.entries(m.services)) {
+      assert.equal(s.logging?.driver, 'json-file', `${name} uses the shared x-logging block`);
+      const budget =
+        toBytes(s.logging?.options?.['max-size'] ?? '') * Number(s.logging?.options?.['max-file']);
+      assert.ok(
+        budget >= floodBytesPerHour + 32 * 1024 ** 2,
+        `${name}: ${budget} B < one hour of flood (${floodBytesPerHour} B) + 32 MiB of real events`,
+      );
+    }
   });
 
   test('Grafana is served under /grafana/ with its own login, its password from .env', () => {
