@@ -2,6 +2,8 @@
 import type { ConfigOverrides } from '../config/index.js';
 import { SECURITY_BOUNDARIES, confirmationBullets, type PromptSection } from './prompt.js';
 import type { ObjectSchema, RegisteredTool, SwaigRequest, ToolDefinition } from './types.js';
+import { checkLanguage, checkToolFillers } from './wire-checks.js';
+import { wireParameters } from './wire-parameters.js';
 
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const RESERVED = new Set(['post_prompt']);
@@ -101,6 +103,8 @@ export class AgentBase {
   ): this {
     if (this.promptText !== undefined)
       throw new Error('use either setPromptText() or promptAddSection(), not both');
+    if (typeof title !== 'string' || title.trim() === '')
+      throw new TypeError('promptAddSection needs a non-empty title (SignalWire refuses an empty one)');
     const section: PromptSection = { title };
     if (body) section.body = body;
     if (options.bullets?.length) section.bullets = [...options.bullets];
@@ -139,8 +143,10 @@ export class AgentBase {
     this.hints.push(...hints);
     return this;
   }
+  /** Adds a language; SignalWire requires `name`, `code` and `voice`. */
   addLanguage(language: LanguageOptions): this {
-    this.languages.push(language);
+    checkLanguage(language);
+    this.languages.push({ ...language });
     return this;
   }
   setParams(params: Record<string, unknown>): this {
@@ -176,11 +182,17 @@ export class AgentBase {
     if (tool.rateLimit !== undefined && (!Number.isInteger(tool.rateLimit) || tool.rateLimit < 1)) {
       throw new TypeError(`tool ${tool.name}: rateLimit must be a positive whole number of calls per minute`);
     }
+    checkToolFillers(tool.name, tool.fillers);
+    const parameters = toObjectSchema(tool.parameters);
+    const wire = wireParameters(parameters, tool.name);
     for (const event of tool.securityEvents ?? []) this.declareSecurityEvent(event);
     this.tools.set(tool.name, {
       ...(tool as unknown as ToolDefinition),
-      parameters: toObjectSchema(tool.parameters),
-      secure: tool.secure ?? false,
+      parameters,
+      wireParameters: wire,
+      // Secure by default, as SignalWire's Python SDK: a tool without a function token must be asked for.
+      secure: tool.secure ?? true,
+      strictArguments: tool.strictArguments ?? false,
       sensitive: [...(tool.sensitive ?? [])],
     });
     return this;

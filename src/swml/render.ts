@@ -29,6 +29,20 @@ function open(value: Record<string, unknown>): string {
 }
 
 /**
+ * SignalWire's schema wants at least one POM section, and a body or bullets in each: a section with a
+ * title only gets an empty body, and an agent with no prompt at all an empty prompt text.
+ */
+function promptOf(agent: AgentBase): Record<string, unknown> {
+  if (agent.promptText !== undefined) return { text: agent.promptText };
+  if (agent.sections.length === 0) return { text: '' };
+  return {
+    pom: agent.sections.map((s) =>
+      s.body === undefined && s.bullets === undefined ? { ...s, body: '' } : s,
+    ),
+  };
+}
+
+/**
  * Precomputes the document around the per-request holes (base URL, tokens). Tokens are minted per
  * call: each secure tool gets `?__token=` bound to its name and the call's call_id.
  */
@@ -37,7 +51,7 @@ export function swmlRenderer(
   options: { user: string; password: string; tokens: FunctionTokens },
 ): SwmlRenderer {
   const credentials = userinfo(options.user, options.password);
-  const prompt = agent.promptText !== undefined ? { text: agent.promptText } : { pom: agent.sections };
+  const prompt = promptOf(agent);
   const head: Record<string, unknown> = { prompt };
   if (agent.postPrompt !== undefined) head.post_prompt = { text: agent.postPrompt };
   const tail: Record<string, unknown> = {};
@@ -53,7 +67,8 @@ export function swmlRenderer(
     const spec: Record<string, unknown> = {
       function: tool.name,
       description: tool.description,
-      parameters: tool.parameters,
+      // SignalWire is sent only what its schema accepts; the full schema is enforced on our side.
+      parameters: tool.wireParameters,
     };
     if (tool.fillers) spec.fillers = tool.fillers;
     if (tool.metaDataToken) spec.meta_data_token = tool.metaDataToken;

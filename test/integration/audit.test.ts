@@ -155,6 +155,7 @@ describe('audit log', () => {
   it('ctx.audit() and ctx.securityEvent() write events bound to the call; identity fields cannot be forged', async () => {
     const agent = new AgentBase({ name: 'ctx' });
     agent.defineTool({
+      secure: false,
       name: 'refund',
       description: 'refund',
       securityEvents: ['refund_abuse'],

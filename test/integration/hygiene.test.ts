@@ -25,6 +25,7 @@ function hygieneAgent(): AgentBase {
   const agent = new AgentBase({ name: 'hygiene' });
   agent.setPromptText('Test agent.');
   agent.defineTool({
+    secure: false,
     name: 'record',
     description: 'Records what it receives',
     parameters: { type: 'object', properties: {}, additionalProperties: true },
@@ -34,8 +35,11 @@ function hygieneAgent(): AgentBase {
     },
   });
   agent.defineTool<{ amount: number; to_account: string }>({
+    secure: false,
     name: 'strict',
     description: 'A tool with a strict schema',
+    // Opted out of the lenient steps: invented fields and numeric strings are refused here.
+    strictArguments: true,
     parameters: {
       type: 'object',
       properties: {
@@ -51,6 +55,7 @@ function hygieneAgent(): AgentBase {
     },
   });
   agent.defineTool({
+    secure: false,
     name: 'hang',
     description: 'Never answers',
     handler: (_args, _raw, ctx: ToolContext) => {
@@ -90,7 +95,7 @@ function hygieneAgent(): AgentBase {
     ['bad_return', () => 42],
   ];
   for (const [name, fn] of throwers) {
-    agent.defineTool({ name, description: 'Fails', handler: fn as () => FunctionResult });
+    agent.defineTool({ secure: false, name, description: 'Fails', handler: fn as () => FunctionResult });
   }
   return agent;
 }
