@@ -94,8 +94,8 @@ export const ENV = {
   },
   SWML_TOKEN_TTL: {
     schema: int(60, 86400),
-    default: '3600',
-    doc: 'function token lifetime in seconds; must outlive a call',
+    default: '14400',
+    doc: 'function token lifetime in seconds; must outlive a call (SignalWire calls run up to 4 h)',
   },
   SWML_PROXY_URL_BASE: { schema: text, doc: 'public https URL the webhooks are built from (behind a proxy)' },
   SWML_TRUST_PROXY: {
