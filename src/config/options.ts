@@ -109,6 +109,11 @@ export const ENV = {
   SWML_SSL_KEY_PATH: { schema: text, doc: 'PEM private key for direct TLS' },
   SIGNALWIRE_SIGNING_KEY: { schema: text, doc: 'enables X-SignalWire-Signature checks on POSTs' },
   SWML_MAX_REQUEST_SIZE: { schema: size, default: '1mb', doc: 'body limit, counted on received bytes' },
+  SWML_MAX_POST_PROMPT_SIZE: {
+    schema: size,
+    default: '10mb',
+    doc: 'body limit of post_prompt, whose summary carries the whole conversation (the Python SDK allows 10 MB)',
+  },
   SWML_FUNCTION_TIMEOUT_MS: { schema: int(100, 120000), default: '10000', doc: 'tool handler timeout' },
   SWML_RATE_LIMIT: { schema: int(1, 1000000), default: '600', doc: 'requests per minute per client IP' },
   SWML_AUTH_FAILURE_LIMIT: {

@@ -116,6 +116,7 @@ describe('audit log', () => {
       .post(`${pathname}${search}`)
       .auth(USER, PASSWORD)
       .send({
+        action: 'post_conversation',
         call_id: 'call-audit-2',
         post_prompt_data: { parsed: [{ intent: 'balance', resolved: true }] },
       });

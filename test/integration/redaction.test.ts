@@ -148,6 +148,7 @@ describe('no secret reaches any log line', () => {
     const ppPath = `/post_prompt?__token=${encodeURIComponent(minted.get('post_prompt') ?? '')}`;
     const summary = {
       call_id: call.call_id,
+      action: 'post_conversation',
       post_prompt_data: { raw: `caller said pin ${PIN}`, parsed: [{ pin: PIN }] },
     };
     assert.equal((await request(app).post(ppPath).auth(USER, PASSWORD).send(summary)).status, 200);

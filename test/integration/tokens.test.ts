@@ -172,6 +172,7 @@ describe('function tokens over HTTP: the end of a call and replays', () => {
     const prompt = postPromptPath(swml);
     assert.match(prompt, /^\/post_prompt\?__token=/);
     const summary = {
+      action: 'post_conversation',
       call_id: 'call-end',
       post_prompt_data: { parsed: [{ intent: 'transfer', resolved: true }] },
     };

@@ -172,7 +172,7 @@ describe('two replicas on one Redis', () => {
     const end = await request(a.app)
       .post(`${pp.pathname}${pp.search}`)
       .auth(USER, PASSWORD)
-      .send({ call_id: 'c-revoke', post_prompt_data: { raw: 'done' } });
+      .send({ action: 'post_conversation', call_id: 'c-revoke', post_prompt_data: { raw: 'done' } });
     assert.equal(end.status, 200);
     assert.equal(await admin!.exists('swml:revoked:c-revoke'), 1);
     const ttl = await admin!.ttl('swml:revoked:c-revoke');
