@@ -74,7 +74,7 @@ export function swaigHandler(rt: Runtime) {
     };
 
     if (tool.secure) {
-      const failure = await checkToken(rt, req, name, callId);
+      const { failure } = await checkToken(rt, req, name, callId);
       if (failure !== undefined) {
         metrics.functionCalls.inc({ function: name, outcome: 'denied' });
         audit.security('token_rejected', ctx, { function: name, reason: failure });

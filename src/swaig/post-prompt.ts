@@ -20,7 +20,7 @@ export function postPromptHandler(rt: Runtime) {
     const route = postPromptRoute(body);
     const callId = route.callId;
     const ctx = auditContext(req, callId);
-    const failure = await checkToken(rt, req, 'post_prompt', callId);
+    const { failure, session } = await checkToken(rt, req, 'post_prompt', callId);
     if (failure !== undefined || callId === undefined) {
       rt.audit.security('token_rejected', ctx, { function: 'post_prompt', reason: failure ?? 'wrong_call' });
       return sendError(res, 403);
@@ -36,6 +36,8 @@ export function postPromptHandler(rt: Runtime) {
     let revoked = true;
     try {
       await rt.state.revocations.revokeCall(callId, rt.tokens.ttlSeconds);
+      // A call started by GET: its session ends too, so its tokens can never be bound to another call.
+      if (session !== undefined) await rt.state.revocations.revokeCall(session, rt.tokens.ttlSeconds);
     } catch (err) {
       revoked = false;
       rt.reportOutage('revocation_write', err);

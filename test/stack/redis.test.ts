@@ -184,6 +184,24 @@ describe('two replicas on one Redis', () => {
     assert.equal(rejected?.call_id, 'c-revoke');
   });
 
+  it('bind a GET-started call once for every replica: two first uses on A and B, one call wins', async () => {
+    const a = await replica({ SWML_CALLER_FUNCTION_LIMIT: '1000' });
+    const b = await replica({ SWML_CALLER_FUNCTION_LIMIT: '1000' });
+    const swml = (await request(a.app).get('/').auth(USER, PASSWORD)).body as unknown;
+    const session = String(a.logs.audit('call_start').at(-1)?.session_id);
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        secureCall(i % 2 ? b : a, swml, `c-get-${i}`).then((r) => r.status),
+      ),
+    );
+    assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
+    const bound = await admin!.get(`swml:session:${session}`);
+    assert.match(String(bound), /^c-get-[0-5]$/);
+    const ttl = await admin!.ttl(`swml:session:${session}`);
+    assert.ok(ttl > 14_300 && ttl <= 14_400, `the binding lasts as long as the tokens (${ttl})`);
+    assert.equal((await secureCall(b, swml, String(bound))).status, 200, 'B honours the binding made on A');
+  });
+
   it('share the emergency switch: admin on A, B blocks within a poll; a new replica adopts it', async () => {
     const a = await replica();
     const b = await replica();

@@ -97,7 +97,7 @@ describe('SWML document of the demo agent', () => {
     assert.notEqual(tA, tokenFor(b, 'transfer_funds').token);
   });
 
-  it('uses a random call id when the POST body has none, and GET works too', async () => {
+  it('GET works too (its tokens bind to a one-time session; see get-session.test.ts)', async () => {
     const { app } = testApp();
     const res = await request(app).get('/').auth(USER, PASSWORD).expect(200);
     const doc = res.body as { sections: { main: [unknown, { ai: Ai }] } };
