@@ -60,6 +60,7 @@ export function swaigHandler(rt: Runtime) {
     const started = performance.now();
     const args = extractArguments(envelope);
 
+    let sessionId: string | undefined;
     const finish = (outcome: FunctionOutcome, body: string, extra?: Record<string, unknown>) => {
       metrics.functionCalls.inc({ function: name, outcome });
       audit.event('function_call', ctx, {
@@ -68,16 +69,19 @@ export function swaigHandler(rt: Runtime) {
         outcome,
         duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
         caller: maskPhone(envelope.caller_id_num),
+        session_id: sessionId,
         ...extra,
       });
       sendJsonText(res, 200, body);
     };
 
     if (tool.secure) {
-      const { failure } = await checkToken(rt, req, name, callId);
+      const { failure, session } = await checkToken(rt, req, name, callId);
+      // A call started by GET: its session id ties this line to the call_start that minted the token.
+      if (session !== undefined) sessionId = session;
       if (failure !== undefined) {
         metrics.functionCalls.inc({ function: name, outcome: 'denied' });
-        audit.security('token_rejected', ctx, { function: name, reason: failure });
+        audit.security('token_rejected', ctx, { function: name, reason: failure, session_id: sessionId });
         return sendError(res, 403);
       }
     }

@@ -22,7 +22,11 @@ export function postPromptHandler(rt: Runtime) {
     const ctx = auditContext(req, callId);
     const { failure, session } = await checkToken(rt, req, 'post_prompt', callId);
     if (failure !== undefined || callId === undefined) {
-      rt.audit.security('token_rejected', ctx, { function: 'post_prompt', reason: failure ?? 'wrong_call' });
+      rt.audit.security('token_rejected', ctx, {
+        function: 'post_prompt',
+        reason: failure ?? 'wrong_call',
+        session_id: session,
+      });
       return sendError(res, 403);
     }
     if (route.kind === 'other') {
@@ -53,6 +57,7 @@ export function postPromptHandler(rt: Runtime) {
     }
     rt.audit.event('call_end', ctx, {
       end: route.action,
+      session_id: session,
       tokens_revoked: revoked,
       summary_received: summary !== undefined,
       ...details,

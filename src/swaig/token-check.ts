@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime.js';
  */
 export type TokenRefusal = TokenFailure | 'revocation_unavailable' | 'binding_unavailable';
 
-/** The verdict: a refusal reason, or, for a good session-bound token, the session to end with the call. */
+/** The verdict: a refusal reason if any, and for a session-bound token its session (to log, and to end with the call). */
 export interface TokenCheck {
   failure?: TokenRefusal;
   session?: string;
@@ -78,7 +78,7 @@ export async function checkToken(
     const reason =
       failure === 'revocation_unavailable' || failure === 'binding_unavailable' ? 'revoked' : failure;
     rt.metrics.authFailures.inc({ layer: 'token', reason });
-    return { failure };
+    return session === undefined ? { failure } : { failure, session };
   }
   return session === undefined ? {} : { session };
 }

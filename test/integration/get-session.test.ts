@@ -63,7 +63,13 @@ describe('SWML fetched by GET', () => {
     const replay = await transfer(app, doc, 'sw-call-B');
     assert.equal(replay.status, 403);
     assert.deepEqual(replay.body, { error: 'forbidden' });
-    assert.equal(logs.audit('security').at(-1)?.reason, 'wrong_call');
+    const refused = logs.audit('security').at(-1);
+    assert.equal(refused?.reason, 'wrong_call');
+    // The session id ties the refusal, and the call that bound the session, to the GET that minted it.
+    const session = logs.audit('call_start')[0]?.session_id;
+    assert.equal(refused?.session_id, session);
+    const bound = logs.audit('function_call').find((e) => e.session_id === session && e.outcome === 'ok');
+    assert.equal(bound?.call_id, 'sw-call-A');
     assert.equal((await endCall(app, doc, 'sw-call-B')).status, 403, 'nor can it end another call');
     assert.equal((await transfer(app, doc, 'sw-call-A')).status, 200, 'the first call is unaffected');
   });
