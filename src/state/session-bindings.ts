@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { SessionBindingStore } from './types.js';
 
 const MAX_SESSIONS = 100_000;
+/** Bindings a Redis replica remembers locally (they never change, so a stale entry cannot exist). */
+const MAX_SEEN = 10_000;
 
 /** One replica: a map with expiry; expired entries swept on write, the oldest dropped past the cap. */
 export class MemorySessionBindings implements SessionBindingStore {
@@ -28,14 +30,26 @@ export class MemorySessionBindings implements SessionBindingStore {
 /**
  * `SET key callId NX EX ttl` is the atomic step: of two replicas binding the same session to different
  * calls at the same moment, exactly one wins, and the other reads the winner. Works on every Redis version.
+ * A binding never changes once made, so each replica keeps the ones it has seen (bounded) and asks Redis
+ * only the first time: the calls after the first cost no round trip.
  */
 export class RedisSessionBindings implements SessionBindingStore {
+  readonly #seen = new Map<string, { callId: string; until: number }>();
+
   constructor(private readonly client: Redis) {}
 
   async bind(session: string, callId: string, ttlSeconds: number): Promise<string | undefined> {
+    const known = this.#seen.get(session);
+    if (known !== undefined && known.until > Date.now()) return known.callId;
     const key = `swml:session:${session}`;
-    const set = await this.client.set(key, callId, 'EX', ttlSeconds, 'NX');
-    if (set === 'OK') return callId;
-    return (await this.client.get(key)) ?? undefined;
+    const bound =
+      (await this.client.get(key)) ??
+      ((await this.client.set(key, callId, 'EX', ttlSeconds, 'NX')) === 'OK'
+        ? callId
+        : await this.client.get(key));
+    if (bound === null) return undefined;
+    if (this.#seen.size >= MAX_SEEN) this.#seen.delete(this.#seen.keys().next().value as string);
+    this.#seen.set(session, { callId: bound, until: Date.now() + ttlSeconds * 1000 });
+    return bound;
   }
 }
