@@ -14,7 +14,7 @@ import { createState } from './state/index.js';
 import { outageReporter, type OutageReporter } from './state/outage-log.js';
 import { windowCounter, type WindowCounter } from './state/counter.js';
 import type { SharedState } from './state/types.js';
-import { compileValidators } from './swaig/validate.js';
+import { compileValidators, type ArgumentValidator } from './swaig/validate.js';
 import { VERSION } from './version.js';
 
 export interface RuntimeOptions {
@@ -53,7 +53,7 @@ export interface Runtime {
   readonly tokens: FunctionTokens;
   readonly state: SharedState;
   readonly tools: ReadonlyMap<string, RegisteredTool>;
-  readonly validators: ReadonlyMap<string, (args: unknown) => string | undefined>;
+  readonly validators: ReadonlyMap<string, ArgumentValidator>;
   readonly callerCounter: WindowCounter;
   readonly callCounter: WindowCounter;
   readonly globalCallCounter: WindowCounter;

@@ -4,6 +4,8 @@ import { AgentRouting } from './agent-routing.js';
 import { SECURITY_BOUNDARIES, confirmationBullets, type PromptSection } from './prompt.js';
 import { RESERVED_TOOL_NAMES as RESERVED, TOOL_NAME_PATTERN as TOOL_NAME } from './tool-names.js';
 import type { ObjectSchema, RegisteredTool, SwaigRequest, ToolDefinition } from './types.js';
+import { checkToolFillers } from './wire-checks.js';
+import { wireParameters } from './wire-parameters.js';
 
 export type { LanguageOptions } from './agent-settings.js';
 
@@ -92,6 +94,8 @@ export class AgentBase extends AgentRouting {
   ): this {
     if (this.promptText !== undefined)
       throw new Error('use either setPromptText() or promptAddSection(), not both');
+    if (typeof title !== 'string' || title.trim() === '')
+      throw new TypeError('promptAddSection needs a non-empty title (SignalWire refuses an empty one)');
     const section: PromptSection = { title };
     if (body) section.body = body;
     if (options.bullets?.length) section.bullets = [...options.bullets];
@@ -147,11 +151,17 @@ export class AgentBase extends AgentRouting {
     if (tool.rateLimit !== undefined && (!Number.isInteger(tool.rateLimit) || tool.rateLimit < 1)) {
       throw new TypeError(`tool ${tool.name}: rateLimit must be a positive whole number of calls per minute`);
     }
+    checkToolFillers(tool.name, tool.fillers);
+    const parameters = toObjectSchema(tool.parameters);
+    const wire = wireParameters(parameters, tool.name);
     for (const event of tool.securityEvents ?? []) this.declareSecurityEvent(event);
     this.tools.set(tool.name, {
       ...(tool as unknown as ToolDefinition),
-      parameters: toObjectSchema(tool.parameters),
-      secure: tool.secure ?? false,
+      parameters,
+      wireParameters: wire,
+      // Secure by default, as SignalWire's Python SDK: a tool without a function token must be asked for.
+      secure: tool.secure ?? true,
+      strictArguments: tool.strictArguments ?? false,
       sensitive: [...(tool.sensitive ?? [])],
     });
     return this;

@@ -14,6 +14,7 @@ import {
 } from './ai-config.js';
 import { ContextBuilder } from './contexts.js';
 import { checkOptions } from './options.js';
+import { checkLanguage } from './wire-checks.js';
 
 export interface LanguageOptions {
   name: string;
@@ -48,9 +49,11 @@ export class AgentSettings {
     this.hints.push(patternHint(options));
     return this;
   }
+  /** Adds a language; SignalWire requires `name`, `code` and `voice`. */
   addLanguage(language: LanguageOptions): this {
     checkOptions(language, 'addLanguage', { required: ['name', 'code'] });
-    this.languages.push(language);
+    checkLanguage(language);
+    this.languages.push({ ...language });
     return this;
   }
   setParams(params: Record<string, unknown>): this {

@@ -4,7 +4,10 @@ import type { AgentBase } from './agent-base.js';
 /** The SWML request as the hook sees it. Credentials and signatures are removed from `headers`. */
 export interface SwmlRequestInfo {
   method: string;
-  /** The call id the document's tokens are bound to. */
+  /**
+   * The call id the document's tokens are bound to: SignalWire's `call.call_id`, or for a GET (or a POST
+   * without one) the one-time session id (`~...`) that the first SWAIG request binds to the real call.
+   */
   callId: string;
   query: Record<string, string>;
   /** SignalWire's call payload (`{ call: { call_id, from, to, ... }, vars }`); `{}` for GET. */

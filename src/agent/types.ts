@@ -58,11 +58,17 @@ export type ToolHandler<A = Record<string, unknown>> = (
 export interface ToolDefinition<A = Record<string, unknown>> {
   name: string;
   description: string;
-  /** JSON Schema object, or just its `properties` map. Unknown argument fields are refused unless allowed. */
+  /** JSON Schema object, or just its `properties` map. Unknown argument fields are dropped (see strictArguments). */
   parameters?: ObjectSchema | Record<string, JsonSchema>;
   handler: ToolHandler<A>;
-  /** Requires a function token bound to the call (SPEC 6.2). Default false. */
+  /** Requires a function token bound to the call (SPEC 6.2). Default true; `false` opts out (doctor lists it). */
   secure?: boolean;
+  /**
+   * Default false: an argument field the model invents is dropped before validation, and a numeric string
+   * where a number or integer is declared (`"25"`) becomes that number; both are noted in the audit line.
+   * `true` refuses both as invalid arguments. Types, patterns and required fields are strict either way.
+   */
+  strictArguments?: boolean;
   /** Extra argument fields to redact in logs (added to the fields redacted by meaning). */
   sensitive?: string[];
   /**
@@ -81,7 +87,11 @@ export interface ToolDefinition<A = Record<string, unknown>> {
 
 /** A tool after defineTool(): schema normalised. */
 export interface RegisteredTool extends ToolDefinition {
+  /** The full schema, validated on our side. */
   parameters: ObjectSchema;
+  /** What SignalWire is sent: the subset of `parameters` its SWML schema accepts. */
+  wireParameters: ObjectSchema;
   secure: boolean;
+  strictArguments: boolean;
   sensitive: string[];
 }

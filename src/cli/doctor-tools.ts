@@ -1,4 +1,4 @@
-// Doctor's abuse items: risky-sounding tools must be secure; rate limits must be on and not absurdly high.
+// Doctor's abuse items: tools that opted out of secure are listed, risky-sounding ones fail; rate limits sane.
 import type { EnvName } from '../config/index.js';
 import { fail, pass, warn, withDefault, type Check, type DoctorInput } from './doctor-model.js';
 
@@ -20,18 +20,21 @@ export function secureToolsCheck(input: DoctorInput): Check {
     );
   const tools = [...input.agent.tools.values()];
   const words = (t: { name: string; description: string }) => `${t.name.replace(/_/g, ' ')} ${t.description}`;
+  // Tools are secure by default: every open tool opted out with `secure: false`, and is listed by name.
+  const open = tools.filter((t) => !t.secure).map((t) => t.name);
   const exposed = tools.filter((t) => !t.secure && RISKY.test(words(t))).map((t) => t.name);
+  const optedOut = `opted out with secure: false: ${open.length ? open.join(', ') : 'none'}`;
   if (exposed.length > 0) {
     return fail(
       'secure_tools',
-      `tool(s) that suggest money, deletion, passwords or personal data without secure: true: ${exposed.join(', ')}`,
-      `add secure: true to defineTool() for ${exposed.join(', ')} (each call then needs its function token)`,
+      `tool(s) that suggest money, deletion, passwords or personal data opted out with secure: false: ${exposed.join(', ')}`,
+      `remove secure: false from defineTool() for ${exposed.join(', ')} (each call then needs its function token)`,
     );
   }
   const secure = tools.filter((t) => t.secure).map((t) => t.name);
   return pass(
     'secure_tools',
-    `${secure.length} secure tool(s)${secure.length ? `: ${secure.join(', ')}` : ''}; the ${tools.length - secure.length} open tool(s) look harmless`,
+    `${secure.length} secure tool(s)${secure.length ? `: ${secure.join(', ')}` : ''}; ${optedOut}${open.length ? ' (they look harmless)' : ''}`,
   );
 }
 

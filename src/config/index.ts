@@ -37,6 +37,8 @@ export interface Config {
   readonly tls: { readonly enabled: boolean; readonly cert?: Buffer; readonly key?: Buffer };
   readonly signingKey: string | undefined;
   readonly maxRequestSize: number;
+  /** Body limit of the post_prompt route only: the end-of-call summary carries the whole conversation. */
+  readonly maxPostPromptSize: number;
   readonly functionTimeoutMs: number;
   /** Lame-duck time on shutdown: /ready answers 503 while requests are still served. */
   readonly shutdownDelayMs: number;
@@ -148,6 +150,7 @@ export function loadConfig(
     tls,
     signingKey: v.SIGNALWIRE_SIGNING_KEY,
     maxRequestSize: v.SWML_MAX_REQUEST_SIZE,
+    maxPostPromptSize: v.SWML_MAX_POST_PROMPT_SIZE,
     functionTimeoutMs: v.SWML_FUNCTION_TIMEOUT_MS,
     shutdownDelayMs: v.SWML_SHUTDOWN_DELAY_MS,
     limits: {

@@ -112,8 +112,8 @@ export const ENV = {
   },
   SWML_TOKEN_TTL: {
     schema: int(60, 86400),
-    default: '3600',
-    doc: 'function token lifetime in seconds; must outlive a call',
+    default: '14400',
+    doc: 'function token lifetime in seconds; must outlive a call (SignalWire calls run up to 4 h)',
   },
   SWML_PROXY_URL_BASE: { schema: text, doc: 'public https URL the webhooks are built from (behind a proxy)' },
   SWML_TRUST_PROXY: {
@@ -127,6 +127,11 @@ export const ENV = {
   SWML_SSL_KEY_PATH: { schema: text, doc: 'PEM private key for direct TLS' },
   SIGNALWIRE_SIGNING_KEY: { schema: text, doc: 'enables X-SignalWire-Signature checks on POSTs' },
   SWML_MAX_REQUEST_SIZE: { schema: size, default: '1mb', doc: 'body limit, counted on received bytes' },
+  SWML_MAX_POST_PROMPT_SIZE: {
+    schema: size,
+    default: '10mb',
+    doc: 'body limit of post_prompt, whose summary carries the whole conversation (the Python SDK allows 10 MB)',
+  },
   SWML_FUNCTION_TIMEOUT_MS: { schema: int(100, 120000), default: '10000', doc: 'tool handler timeout' },
   SWML_SHUTDOWN_DELAY_MS: {
     schema: int(0, 60000),

@@ -5,8 +5,8 @@ import { FunctionResult } from '../agent/function-result.js';
 const LARGE_TRANSFER = 10_000;
 
 /**
- * Builds the demo agent: `get_balance` (open), `transfer_funds`, `change_password` and `delete_account`
- * (secure: each needs the function token minted into its webhook URL for this call).
+ * Builds the demo agent: `get_balance` (opted out with `secure: false`), `transfer_funds`, `change_password`
+ * and `delete_account` (secure: each needs the function token minted into its webhook URL for this call).
  *
  * @example
  * await serve(createBankAgent());
@@ -38,6 +38,8 @@ export function createBankAgent(options: Partial<AgentOptions> = {}): AgentBase 
   agent.defineTool({
     name: 'get_balance',
     description: "Get the caller's current account balance.",
+    // Tools are secure by default; this one reads a fixed demo figure, so it opts out (doctor lists it).
+    secure: false,
     parameters: {},
     handler: () => new FunctionResult('Your balance is $150.00'),
   });

@@ -136,12 +136,19 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
 
   // Signatures are checked on the raw bytes, before parsing (Basic Auth -> signature -> envelope).
   const body = jsonBody({ limit: config.maxRequestSize, verify: signature });
-  const guarded = (methods: string[], route: string, handler: RequestHandler): RequestHandler[] => [
+  // The end-of-call summary carries the whole conversation: post_prompt alone gets the larger limit.
+  const summaryBody = jsonBody({ limit: config.maxPostPromptSize, verify: signature });
+  const guarded = (
+    methods: string[],
+    route: string,
+    handler: RequestHandler,
+    parse: RequestHandler = body,
+  ): RequestHandler[] => [
     only(methods, route, () => rt.auditBlocked()),
     ipLimit,
     (req, res, next) => authGuard.gate(req, res, next),
     basicAuth,
-    body,
+    parse,
     handler,
   ];
 
@@ -168,7 +175,7 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
   if (sip !== undefined)
     router.all(`/${sip}`, ...guarded(['POST'], `${route}${sip}`, sipHandler(rt, serveSwml)));
   router.all('/swaig', ...guarded(['POST'], `${route}swaig`, swaigHandler(rt)));
-  router.all('/post_prompt', ...guarded(['POST'], `${route}post_prompt`, postPromptHandler(rt)));
+  router.all('/post_prompt', ...guarded(['POST'], `${route}post_prompt`, postPromptHandler(rt), summaryBody));
   app.use(route, router);
 
   app.use((_req: Request, res: Response) => {

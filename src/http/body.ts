@@ -32,7 +32,8 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
  * Why a custom reader instead of express.json(): the limit must hold on bytes received, not on a
  * Content-Length the client chose (chunked bodies have none), and the raw bytes are needed for
  * SignalWire signatures. Over the limit we answer 413 and close the connection without reading more.
- * A POST with a body must be JSON (415); an empty POST counts as `{}`.
+ * A POST with a body must be JSON (415); an empty POST counts as `{}`. Without a Content-Type, a body that
+ * is a JSON object is accepted and anything else is 415.
  *
  * @example
  * router.post('/swaig', jsonBody({ limit: 1024 * 1024 }), handler); // req.body, req.rawBody
@@ -59,7 +60,10 @@ export function jsonBody(options: {
       req.rawBody = empty;
       return next();
     }
-    if (type === undefined || !JSON_TYPE.test(type)) return sendError(res, 415);
+    // A wrong type is refused unread. A missing one is read (within the limit) and accepted only if the
+    // body is a JSON object: SignalWire has been seen posting JSON without the header.
+    const untyped = type === undefined;
+    if (!untyped && !JSON_TYPE.test(type)) return sendError(res, 415);
     if (declared !== undefined && Number(declared) > limit) return tooLarge(req, res);
 
     const chunks: Buffer[] = [];
@@ -82,9 +86,9 @@ export function jsonBody(options: {
       finish(() => {
         const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
         if (verify && !verify(req, res, raw)) return;
-        if (!isUtf8(raw)) return sendError(res, 400, 'invalid utf-8');
+        if (!isUtf8(raw)) return untyped ? sendError(res, 415) : sendError(res, 400, 'invalid utf-8');
         const body = parseJsonObject(raw.toString('utf8'));
-        if (body === undefined) return sendError(res, 400, 'malformed json');
+        if (body === undefined) return untyped ? sendError(res, 415) : sendError(res, 400, 'malformed json');
         req.body = body;
         req.rawBody = raw;
         next();

@@ -1,6 +1,7 @@
 // Signed, self-contained function tokens bound to (key id, function, call_id, expiry, nonce).
 import { createHmac, randomBytes } from 'node:crypto';
 import { sha256, timingSafeEqual } from './timing-safe.js';
+import { CALL_ID, isSessionSubject } from './token-subject.js';
 
 /**
  * Why a token is bound to the call_id as well as the function: a token leaks with the SWML document
@@ -22,7 +23,13 @@ export type TokenFailure =
 export interface TokenClaims {
   kid: string;
   functionName: string;
+  /** The subject the token was minted for: a call_id, or a session subject (see `session`). */
   callId: string;
+  /**
+   * True when the token is bound to a session (SWML fetched without a call id), not to a call: it is valid
+   * only once the caller has bound that session to the request's call_id (src/swaig/token-check.ts).
+   */
+  session: boolean;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
@@ -36,8 +43,12 @@ export interface FunctionTokensOptions {
 }
 
 export interface FunctionTokens {
+  /** Mints a token for `functionName` bound to `callId`, or to a session subject (token-subject.ts). */
   mint(functionName: string, callId: string): string;
-  /** Checks signature, key, expiry and binding; revocation is checked by the caller (it may be remote). */
+  /**
+   * Checks signature, key, expiry and binding; revocation, and the binding of a session token to the
+   * request's call_id, are checked by the caller (they live in the shared state, which may be remote).
+   */
   verify(
     token: string | undefined,
     functionName: string,
@@ -140,8 +151,13 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
       if (!timingSafeEqual(Buffer.from(mac, 'base64url'), expected)) return 'invalid';
       if (exp * 1000 <= now()) return 'expired';
       if (!timingSafeEqual(fn, functionName)) return 'wrong_function';
-      if (callId === undefined || callId === '' || !timingSafeEqual(boundCall, callId)) return 'wrong_call';
-      return { kid, functionName: fn, callId: boundCall, exp };
+      if (callId === undefined || callId === '') return 'wrong_call';
+      if (isSessionSubject(boundCall))
+        return CALL_ID.test(callId)
+          ? { kid, functionName: fn, callId: boundCall, exp, session: true }
+          : 'wrong_call';
+      if (!timingSafeEqual(boundCall, callId)) return 'wrong_call';
+      return { kid, functionName: fn, callId: boundCall, exp, session: false };
     },
   };
 }

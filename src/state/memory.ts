@@ -1,6 +1,7 @@
 // Process-memory shared state: correct for one replica; bounded so many callers cannot grow it forever.
 import { MemoryStore } from 'express-rate-limit';
 import type { EmergencyLevel } from '../config/index.js';
+import { MemorySessionBindings } from './session-bindings.js';
 import type { EmergencyStore, RevocationStore, SharedState } from './types.js';
 
 const MAX_REVOCATIONS = 100_000;
@@ -94,6 +95,7 @@ export function memoryState(options: {
   return {
     kind: 'memory',
     revocations: new MemoryRevocationStore(),
+    sessions: new MemorySessionBindings(),
     emergency: new MemoryEmergencyStore(options.emergencyMode, options.disabledFunctions),
     limiterStore() {
       const store = new MemoryStore();

@@ -10,6 +10,7 @@ export const OUTAGE_DECISIONS = {
   call_limit: 'call limits not applied; call allowed (fail open)',
   revocation_check: 'secure tool refused: revocation cannot be checked (fail closed)',
   revocation_write: 'call tokens not revoked; they expire at their TTL',
+  session_binding: 'secure tool refused: the session of a call started by GET cannot be bound (fail closed)',
   emergency_write: 'emergency change applied on this replica only; written to Redis when it is back',
   emergency_sync: 'emergency state kept at its last known value',
 } as const;

@@ -6,6 +6,7 @@ import { redisHealth } from './health.js';
 import { errorSummary, type OutageReporter } from './outage-log.js';
 import { EMERGENCY_KEYS, RedisEmergencyStore } from './redis-emergency.js';
 import { redisLimiterStore } from './redis-limiter-store.js';
+import { RedisSessionBindings } from './session-bindings.js';
 import type { RevocationStore, SharedState } from './types.js';
 
 export interface RedisStateOptions {
@@ -118,6 +119,7 @@ export function redisState(options: RedisStateOptions): SharedState & { emergenc
   return {
     kind: 'redis',
     revocations: new RedisRevocationStore(client),
+    sessions: new RedisSessionBindings(client),
     emergency,
     limiterStore: (prefix: string) => redisLimiterStore(client, prefix),
     watchHealth: redisHealth(client),

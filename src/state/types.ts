@@ -8,6 +8,15 @@ export interface RevocationStore {
   isRevoked(callId: string): Promise<boolean>;
 }
 
+/**
+ * Sessions of SWML fetched without a call id (GET): each is bound once, atomically, to the call_id of the
+ * first request that presents one of its tokens. Entries expire with the tokens.
+ */
+export interface SessionBindingStore {
+  /** Binds `session` to `callId` unless it is bound already; resolves to the call id it is bound to. */
+  bind(session: string, callId: string, ttlSeconds: number): Promise<string | undefined>;
+}
+
 /** Emergency level and disabled tools. Reads are synchronous (hot path); writes propagate to replicas. */
 export interface EmergencyStore {
   level(): EmergencyLevel;
@@ -23,6 +32,7 @@ export interface EmergencyStore {
 export interface SharedState {
   readonly kind: 'memory' | 'redis';
   readonly revocations: RevocationStore;
+  readonly sessions: SessionBindingStore;
   readonly emergency: EmergencyStore;
   /**
    * A new, uninitialised express-rate-limit store for one limiter (the prefix keeps limiters apart in Redis).

@@ -10,6 +10,7 @@ import { maskPhone, sanitize, sensitiveSet } from '../observability/redact.js';
 import { toolLoggerFor } from '../observability/tool-logger.js';
 import type { Runtime } from '../runtime.js';
 import type { FunctionOutcome } from '../observability/metrics.js';
+import { auditArgs } from './audit-args.js';
 import { extractArguments, parseEnvelope } from './envelope.js';
 import { checkToken } from './token-check.js';
 
@@ -62,24 +63,28 @@ export function swaigHandler(rt: Runtime) {
     const started = performance.now();
     const args = extractArguments(envelope);
 
+    let sessionId: string | undefined;
     const finish = (outcome: FunctionOutcome, body: string, extra?: Record<string, unknown>) => {
       metrics.functionCalls.inc({ function: name, outcome });
       audit.event('function_call', ctx, {
         function: name,
-        args: sanitize(args, sensitive.get(name) ?? sensitiveSet()),
+        args: sanitize(auditArgs(args), sensitive.get(name) ?? sensitiveSet()),
         outcome,
         duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
         caller: maskPhone(envelope.caller_id_num),
+        session_id: sessionId,
         ...extra,
       });
       sendJsonText(res, 200, body);
     };
 
     if (tool.secure) {
-      const failure = await checkToken(rt, req, name, callId);
+      const { failure, session } = await checkToken(rt, req, name, callId);
+      // A call started by GET: its session id ties this line to the call_start that minted the token.
+      if (session !== undefined) sessionId = session;
       if (failure !== undefined) {
         metrics.functionCalls.inc({ function: name, outcome: 'denied' });
-        audit.security('token_rejected', ctx, { function: name, reason: failure });
+        audit.security('token_rejected', ctx, { function: name, reason: failure, session_id: sessionId });
         return sendError(res, 403);
       }
     }
@@ -102,14 +107,15 @@ export function swaigHandler(rt: Runtime) {
       });
       return finish('rate_limited', REPLY.limited);
     }
-    const invalid = rt.validators.get(name)?.(args);
-    if (invalid !== undefined) {
-      audit.security('invalid_arguments', ctx, { function: name, reasons: invalid });
-      return finish('invalid_args', REPLY.invalid(invalid));
+    // Invented fields dropped and numeric strings read as numbers (unless strictArguments), then the schema.
+    const verdict = rt.validators.get(name)?.(args) ?? { notes: {} };
+    if (verdict.invalid !== undefined) {
+      audit.security('invalid_arguments', ctx, { function: name, reasons: verdict.invalid });
+      return finish('invalid_args', REPLY.invalid(verdict.invalid), verdict.notes);
     }
     const { outcome, body, error } = await runHandler(rt, tool, args, envelope, req, ctx);
     metrics.functionDuration.observe({ function: name }, (performance.now() - started) / 1000);
-    finish(outcome, body, error ? { error } : undefined);
+    finish(outcome, body, error ? { ...verdict.notes, error } : verdict.notes);
   };
 }
 

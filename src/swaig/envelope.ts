@@ -6,7 +6,6 @@ export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const STRING_FIELDS = [
   'call_id',
   'caller_id_num',
-  'caller_id_name',
   'ai_session_id',
   'app_name',
   'project_id',
@@ -19,7 +18,14 @@ const MAX_FIELD = 256;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Returns the envelope, or undefined when it is malformed (wrong types, bad function name). */
+/**
+ * Returns the envelope, or undefined when it is malformed (wrong types, bad function name). What SignalWire
+ * and its SDKs are seen to send is tolerated and normalised in place, so handlers see one shape:
+ * - `caller_id_name` (a display name the caller's network chooses) over 256 characters is cut to 256;
+ * - `global_data: []` / `meta_data: []` (an empty map serialised as a list) become `{}`;
+ * - `argument.parsed: [null]` counts as no parsed arguments (`argument.raw` is then used).
+ * Identifiers stay strict: a `call_id` over 256 characters or of the wrong type is still a 400.
+ */
 export function parseEnvelope(body: Record<string, unknown>): SwaigRequest | undefined {
   const fn = body.function;
   if (typeof fn !== 'string' || !FUNCTION_NAME.test(fn)) return undefined;
@@ -27,9 +33,13 @@ export function parseEnvelope(body: Record<string, unknown>): SwaigRequest | und
     const v = body[field];
     if (v !== undefined && (typeof v !== 'string' || v.length > MAX_FIELD)) return undefined;
   }
+  const name = body.caller_id_name;
+  if (name !== undefined && name !== null && typeof name !== 'string') return undefined;
+  if (typeof name === 'string' && name.length > MAX_FIELD) body.caller_id_name = name.slice(0, MAX_FIELD);
   for (const field of OBJECT_FIELDS) {
     const v = body[field];
-    if (v !== undefined && v !== null && !isObject(v)) return undefined;
+    if (Array.isArray(v) && v.length === 0) body[field] = {};
+    else if (v !== undefined && v !== null && !isObject(v)) return undefined;
   }
   const arg = body.argument;
   if (arg !== undefined && arg !== null) {
@@ -37,7 +47,7 @@ export function parseEnvelope(body: Record<string, unknown>): SwaigRequest | und
     if (arg.parsed !== undefined && !Array.isArray(arg.parsed)) return undefined;
     if (arg.raw !== undefined && typeof arg.raw !== 'string') return undefined;
     const first = (arg.parsed as unknown[] | undefined)?.[0];
-    if (first !== undefined && !isObject(first)) return undefined;
+    if (first !== undefined && first !== null && !isObject(first)) return undefined;
   }
   return body as SwaigRequest;
 }

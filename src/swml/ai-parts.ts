@@ -39,15 +39,28 @@ export function open(value: Record<string, unknown>): string {
   return JSON.stringify(value).slice(0, -1);
 }
 
+/**
+ * SignalWire's schema wants at least one POM section, and a body or bullets in each: a section with a
+ * title only gets an empty body, and an agent with no prompt at all an empty prompt text (with contexts,
+ * the Python SDK's default base prompt instead).
+ */
+function promptBase(source: SwmlSource, withContexts: boolean): Record<string, unknown> {
+  if (source.promptText !== undefined) return { text: source.promptText };
+  if (source.sections.length === 0) {
+    return withContexts
+      ? { text: `You are ${source.name}, a helpful AI assistant that follows structured workflows.` }
+      : { text: '' };
+  }
+  return {
+    pom: source.sections.map((s) =>
+      s.body === undefined && s.bullets === undefined ? { ...s, body: '' } : s,
+    ),
+  };
+}
+
 export function aiParts(source: SwmlSource): AiParts {
   const contexts = source.contexts?.toJSON();
-  const base =
-    source.promptText !== undefined
-      ? { text: source.promptText }
-      : source.sections.length === 0 && contexts
-        ? // The schema needs a base prompt beside contexts: the Python SDK's default one.
-          { text: `You are ${source.name}, a helpful AI assistant that follows structured workflows.` }
-        : { pom: source.sections };
+  const base = promptBase(source, contexts !== undefined);
   const prompt: Record<string, unknown> = { ...base, ...source.promptLlmParams };
   if (contexts) prompt.contexts = contexts;
   const head: Record<string, unknown> = { prompt };

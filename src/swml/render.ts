@@ -42,7 +42,8 @@ export function swmlRenderer(
     const spec: Record<string, unknown> = {
       function: tool.name,
       description: tool.description,
-      parameters: tool.parameters,
+      // SignalWire is sent only what its schema accepts; the full schema is enforced on our side.
+      parameters: tool.wireParameters,
     };
     if (tool.fillers) spec.fillers = tool.fillers;
     if (tool.metaDataToken) spec.meta_data_token = tool.metaDataToken;

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { AgentBase } from '../../src/agent/agent-base.js';
 import { createApp, type GuardApp } from '../../src/http/app.js';
 import { createBankAgent } from '../../src/demo/bank-agent.js';
+import type { SharedState } from '../../src/state/types.js';
 
 export const PASSWORD = 'test-password-0123456789-abcdefghij-KLMNOP';
 export const TOKEN_SECRET = 'test-token-secret-0123456789abcdefghijklmnop';
@@ -32,7 +33,7 @@ export interface TestApp {
 
 /** Builds an app over `agent` (default the demo agent) with known secrets; `env` adds or overrides. */
 export function testApp(
-  options: { agent?: AgentBase; env?: Record<string, string | undefined> } = {},
+  options: { agent?: AgentBase; env?: Record<string, string | undefined>; state?: SharedState } = {},
 ): TestApp {
   const logs = new LogCapture();
   const printed: string[] = [];
@@ -47,6 +48,7 @@ export function testApp(
     env,
     logDestination: logs,
     print: (l) => printed.push(l),
+    ...(options.state ? { state: options.state } : {}),
   });
   return { app, logs, printed };
 }

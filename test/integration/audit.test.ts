@@ -113,6 +113,7 @@ describe('audit log', () => {
       .post(`${pathname}${search}`)
       .auth(USER, PASSWORD)
       .send({
+        action: 'post_conversation',
         call_id: 'call-audit-2',
         post_prompt_data: { parsed: [{ intent: 'balance', resolved: true }] },
       });
@@ -152,6 +153,7 @@ describe('audit log', () => {
   it('ctx.audit() and ctx.securityEvent() write events bound to the call; identity fields cannot be forged', async () => {
     const agent = new AgentBase({ name: 'ctx' });
     agent.defineTool({
+      secure: false,
       name: 'refund',
       description: 'refund',
       securityEvents: ['refund_abuse'],

@@ -9,9 +9,15 @@ const LIMITED = { response: "You've made too many requests. Please wait a moment
 
 function agent(): AgentBase {
   const a = new AgentBase({ name: 'limits' });
-  a.defineTool({ name: 'lookup', description: 'default limit', handler: () => 'found' });
-  a.defineTool({ name: 'other', description: 'default limit', handler: () => 'other' });
-  a.defineTool({ name: 'expensive', description: 'own limit', rateLimit: 1, handler: () => 'done' });
+  a.defineTool({ secure: false, name: 'lookup', description: 'default limit', handler: () => 'found' });
+  a.defineTool({ secure: false, name: 'other', description: 'default limit', handler: () => 'other' });
+  a.defineTool({
+    secure: false,
+    name: 'expensive',
+    description: 'own limit',
+    rateLimit: 1,
+    handler: () => 'done',
+  });
   return a;
 }
 

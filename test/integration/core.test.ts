@@ -101,6 +101,7 @@ describe('SWAIG dispatch', () => {
     const agent = new AgentBase({ name: 'echo' });
     agent.setPromptText('x');
     agent.defineTool({
+      secure: false,
       name: 'echo',
       description: 'Echo',
       parameters: { type: 'object', properties: { word: { type: 'string' } }, additionalProperties: false },
@@ -108,6 +109,7 @@ describe('SWAIG dispatch', () => {
         new FunctionResult(`${String(args.word)}|${raw.function}|${String(ctx.callId)}`),
     });
     agent.defineTool({
+      secure: false,
       name: 'boom',
       description: 'Throws',
       handler: () => {

@@ -25,6 +25,7 @@ function hygieneAgent(): AgentBase {
   const agent = new AgentBase({ name: 'hygiene' });
   agent.setPromptText('Test agent.');
   agent.defineTool({
+    secure: false,
     name: 'record',
     description: 'Records what it receives',
     parameters: { type: 'object', properties: {}, additionalProperties: true },
@@ -34,8 +35,11 @@ function hygieneAgent(): AgentBase {
     },
   });
   agent.defineTool<{ amount: number; to_account: string }>({
+    secure: false,
     name: 'strict',
     description: 'A tool with a strict schema',
+    // Opted out of the lenient steps: invented fields and numeric strings are refused here.
+    strictArguments: true,
     parameters: {
       type: 'object',
       properties: {
@@ -51,6 +55,7 @@ function hygieneAgent(): AgentBase {
     },
   });
   agent.defineTool({
+    secure: false,
     name: 'hang',
     description: 'Never answers',
     handler: (_args, _raw, ctx: ToolContext) => {
@@ -90,7 +95,7 @@ function hygieneAgent(): AgentBase {
     ['bad_return', () => 42],
   ];
   for (const [name, fn] of throwers) {
-    agent.defineTool({ name, description: 'Fails', handler: fn as () => FunctionResult });
+    agent.defineTool({ secure: false, name, description: 'Fails', handler: fn as () => FunctionResult });
   }
   return agent;
 }
@@ -271,7 +276,6 @@ describe('content type, JSON and UTF-8', () => {
     ['text/json', 'text/json'],
     ['application/jsonp', 'application/jsonp'],
     ['application/json-seq', 'application/json-seq'],
-    ['missing, with a body', undefined],
   ];
   for (const [name, type] of types) {
     for (const path of ['/', '/swaig', '/post_prompt']) {
@@ -284,6 +288,45 @@ describe('content type, JSON and UTF-8', () => {
       });
     }
   }
+
+  // SignalWire has been seen posting JSON without a Content-Type: a JSON object is read and accepted.
+  for (const [name, body] of [
+    ['not JSON', Buffer.from('function=record&x=1')],
+    ['malformed JSON', Buffer.from('{"function":"record",')],
+    ['a JSON array', Buffer.from('[{"function":"record"}]')],
+    ['not UTF-8', Buffer.from([0x7b, 0xff, 0x7d])],
+  ] as const) {
+    it(`no Content-Type, ${name}: 415, as a body that is not JSON`, async () => {
+      const headers = { 'Content-Length': String(body.length) };
+      const res = await raw(r.port, { path: '/swaig', headers, chunks: [body] });
+      assert.equal(res.status, 415, res.body);
+      assert.deepEqual(JSON.parse(res.body), { error: 'unsupported media type' });
+    });
+  }
+
+  it('no Content-Type with a JSON object: accepted on every route, chunked too, within the same limit', async () => {
+    for (const path of ['/swaig', '/']) {
+      const res = await raw(r.port, {
+        path,
+        headers: { 'Content-Length': String(json.length) },
+        chunks: [json],
+      });
+      assert.equal(res.status, 200, `${path}: ${res.body}`);
+    }
+    const chunked = await raw(r.port, {
+      path: '/swaig',
+      headers: { 'Transfer-Encoding': 'chunked' },
+      chunks: [json.subarray(0, 10), json.subarray(10)],
+    });
+    assert.equal(chunked.status, 200, chunked.body);
+    const big = Buffer.from(JSON.stringify({ ...swaigBody('record'), pad: 'x'.repeat(2 * MIB) }));
+    const tooBig = await raw(r.port, {
+      path: '/swaig',
+      headers: { 'Content-Length': String(big.length) },
+      chunks: [big],
+    });
+    assert.equal(tooBig.status, 413);
+  });
 
   it('application/json with a charset and +json types are accepted', async () => {
     for (const type of [
@@ -419,7 +462,8 @@ describe('SWAIG envelopes, functions and methods', () => {
     ['parsed is not an array', { function: 'record', argument: { parsed: { a: 1 } } }],
     ['parsed[0] is a number', { function: 'record', argument: { parsed: [1] } }],
     ['parsed[0] is an array', { function: 'record', argument: { parsed: [[1]] } }],
-    ['parsed[0] is null', { function: 'record', argument: { parsed: [null] } }],
+    ['caller_id_name is a number', { function: 'record', caller_id_name: 7 }],
+    ['global_data is a non-empty array', { function: 'record', global_data: [{ a: 1 }] }],
     ['raw is an object', { function: 'record', argument: { raw: { a: 1 } } }],
     ['call_id is a number', { function: 'record', call_id: 123 }],
     ['call_id is an object', { function: 'record', call_id: { $ne: '' } }],

@@ -15,6 +15,7 @@ const NEW_PASSWORD = 'N3w-Online-Banking-Passw0rd!';
 function agent() {
   const a = createBankAgent();
   a.defineTool<{ pin: string; ssn: string }>({
+    secure: false,
     name: 'verify_identity',
     description: 'Verify the caller with their PIN and SSN.',
     parameters: {
@@ -147,6 +148,7 @@ describe('no secret reaches any log line', () => {
     const ppPath = `/post_prompt?__token=${encodeURIComponent(minted.get('post_prompt') ?? '')}`;
     const summary = {
       call_id: call.call_id,
+      action: 'post_conversation',
       post_prompt_data: { raw: `caller said pin ${PIN}`, parsed: [{ pin: PIN }] },
     };
     assert.equal((await request(app).post(ppPath).auth(USER, PASSWORD).send(summary)).status, 200);
@@ -230,7 +232,9 @@ describe('no secret reaches any log line', () => {
     const change = calls.find((e) => e.function === 'change_password' && e.outcome === 'ok');
     assert.deepEqual(change?.args, { new_password: '[REDACTED]' });
     const bad = calls.find((e) => e.function === 'verify_identity' && e.outcome === 'invalid_args');
-    assert.deepEqual(bad?.args, { pin: '[REDACTED]', ssn: '[REDACTED]', password: '[REDACTED]' });
+    // The invented `password` field was dropped before validation: its name is noted, its value never logged.
+    assert.deepEqual(bad?.args, { pin: '[REDACTED]', ssn: '[REDACTED]' });
+    assert.deepEqual(bad?.args_dropped, ['password']);
     const urls = logs.records
       .filter((r) => r.msg === 'request completed')
       .map((r) => (r.req as { url: string }).url);

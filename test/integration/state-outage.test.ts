@@ -28,6 +28,7 @@ function brokenState(): SharedState {
   return {
     kind: 'redis',
     revocations: { revokeCall: down, isRevoked: down },
+    sessions: { bind: down },
     emergency: new MemoryEmergencyStore('off', []),
     limiterStore: brokenStore,
     close: () => Promise.resolve(),

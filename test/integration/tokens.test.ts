@@ -176,6 +176,7 @@ describe('function tokens over HTTP: the end of a call and replays', () => {
     const prompt = postPromptPath(swml);
     assert.match(prompt, /^\/post_prompt\?__token=/);
     const summary = {
+      action: 'post_conversation',
       call_id: 'call-end',
       post_prompt_data: { parsed: [{ intent: 'transfer', resolved: true }] },
     };
@@ -225,17 +226,23 @@ describe('function tokens over HTTP: the end of a call and replays', () => {
     assert.equal(logs.audit('security').at(-1)?.reason, 'wrong_call');
   });
 
-  it('a random call_id is minted when the SWML request has none, so tokens are always bound', async () => {
+  it('without a call_id in the SWML request, tokens are bound to a session, then to the first call that uses it', async () => {
     const swml = await startCall(app, '');
     const { path, token } = tokenFor(swml, FN);
     const [, payload = ''] = token.split('.');
-    const callId = Buffer.from(payload, 'base64url').toString('utf8').split('\n')[1] ?? '';
-    assert.match(callId, /^[0-9a-f-]{36}$/);
+    const subject = Buffer.from(payload, 'base64url').toString('utf8').split('\n')[1] ?? '';
+    assert.match(subject, /^~[\w-]{22}$/, 'a session subject, never a call id we made up');
+    const noCallId = swaigBody(FN, ARGS, { call_id: undefined });
+    await request(app).post(path).auth(USER, PASSWORD).send(noCallId).expect(403);
     await request(app)
       .post(path)
       .auth(USER, PASSWORD)
-      .send(swaigBody(FN, ARGS, { call_id: callId }))
+      .send(swaigBody(FN, ARGS, { call_id: 'sw-first' }))
       .expect(200);
-    await request(app).post(path).auth(USER, PASSWORD).send(swaigBody(FN, ARGS)).expect(403);
+    await request(app)
+      .post(path)
+      .auth(USER, PASSWORD)
+      .send(swaigBody(FN, ARGS, { call_id: 'sw-second' }))
+      .expect(403);
   });
 });

@@ -417,7 +417,7 @@ describe('three agents behind one Caddy, sharing a real redis-server (scale mode
       return u;
     };
     const ended = await send(direct(first, end, '/post_prompt'), 'POST', {
-      body: { call_id: callId, post_prompt_data: { raw: '{"summary":"done"}' } },
+      body: { action: 'post_conversation', call_id: callId, post_prompt_data: { raw: '{"summary":"done"}' } },
     });
     assert.equal(ended.status, 200, ended.text);
     for (const agent of agents.slice(1)) {

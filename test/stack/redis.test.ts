@@ -173,16 +173,34 @@ describe('two replicas on one Redis', () => {
     const end = await request(a.app)
       .post(`${pp.pathname}${pp.search}`)
       .auth(USER, PASSWORD)
-      .send({ call_id: 'c-revoke', post_prompt_data: { raw: 'done' } });
+      .send({ action: 'post_conversation', call_id: 'c-revoke', post_prompt_data: { raw: 'done' } });
     assert.equal(end.status, 200);
     assert.equal(await admin!.exists('swml:revoked:c-revoke'), 1);
     const ttl = await admin!.ttl('swml:revoked:c-revoke');
-    assert.ok(ttl > 3500 && ttl <= 3600, `revocation expires with the token TTL (${ttl})`);
+    assert.ok(ttl > 14_300 && ttl <= 14_400, `revocation expires with the token TTL (${ttl})`);
 
     assert.equal((await secureCall(b, swml, 'c-revoke')).status, 403);
     const [rejected] = b.logs.audit('security').filter((e) => e.type === 'token_rejected');
     assert.equal(rejected?.reason, 'revoked');
     assert.equal(rejected?.call_id, 'c-revoke');
+  });
+
+  it('bind a GET-started call once for every replica: two first uses on A and B, one call wins', async () => {
+    const a = await replica({ SWML_CALLER_FUNCTION_LIMIT: '1000' });
+    const b = await replica({ SWML_CALLER_FUNCTION_LIMIT: '1000' });
+    const swml = (await request(a.app).get('/').auth(USER, PASSWORD)).body as unknown;
+    const session = String(a.logs.audit('call_start').at(-1)?.session_id);
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        secureCall(i % 2 ? b : a, swml, `c-get-${i}`).then((r) => r.status),
+      ),
+    );
+    assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
+    const bound = await admin!.get(`swml:session:${session}`);
+    assert.match(String(bound), /^c-get-[0-5]$/);
+    const ttl = await admin!.ttl(`swml:session:${session}`);
+    assert.ok(ttl > 14_300 && ttl <= 14_400, `the binding lasts as long as the tokens (${ttl})`);
+    assert.equal((await secureCall(b, swml, String(bound))).status, 200, 'B honours the binding made on A');
   });
 
   it('share the emergency switch: admin on A, B blocks within a poll; a new replica adopts it', async () => {

@@ -111,21 +111,23 @@ describe('swml-guard doctor (subprocess)', () => {
     assert.ok(!r.raw.includes('short-secret'));
   });
 
-  it('flags a risky tool without secure: true in a user agent module', async () => {
+  it('flags a risky tool that opted out with secure: false in a user agent module, and lists every opt-out', async () => {
     const file = join(tmp, 'risky-agent.ts');
     writeFileSync(
       file,
       `import { AgentBase, FunctionResult } from ${JSON.stringify(`${ROOT}src/index.ts`)};
 export default () => new AgentBase({ name: 'shop' })
-  .defineTool({ name: 'refund_order', description: 'Refund money to the card', handler: () => new FunctionResult('ok') })
-  .defineTool({ name: 'opening_hours', description: 'When the shop is open', handler: () => new FunctionResult('9-5') });
+  .defineTool({ name: 'refund_order', description: 'Refund money to the card', secure: false, handler: () => new FunctionResult('ok') })
+  .defineTool({ name: 'delete_order', description: 'Delete an order', handler: () => new FunctionResult('ok') })
+  .defineTool({ name: 'opening_hours', description: 'When the shop is open', secure: false, handler: () => new FunctionResult('9-5') });
 `,
     );
     const r = await doctorJson(STRONG, [file]);
     assert.equal(r.code, 2);
     const check = r.doc.checks.find((c) => c.id === 'secure_tools');
     assert.equal(check?.status, 'fail');
-    assert.match(check?.message ?? '', /: refund_order$/);
+    assert.match(check?.message ?? '', /opted out with secure: false: refund_order$/);
+    assert.match(check?.fix ?? '', /remove secure: false/);
     const missing = await doctorJson(STRONG, [join(tmp, 'nope.ts')]);
     assert.match(
       missing.doc.checks.find((c) => c.id === 'secure_tools')?.message ?? '',

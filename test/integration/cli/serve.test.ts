@@ -96,7 +96,7 @@ describe('swml-guard serve (subprocess)', () => {
       file,
       `import { AgentBase, FunctionResult } from ${api};
 export const agent = new AgentBase({ name: 'hours' });
-agent.defineTool({ name: 'opening_hours', description: 'When we are open', handler: () => new FunctionResult('9 to 5') });
+agent.defineTool({ secure: false, name: 'opening_hours', description: 'When we are open', handler: () => new FunctionResult('9 to 5') });
 `,
     );
     const agent = await startAgentProcess({

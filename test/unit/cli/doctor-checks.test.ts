@@ -38,7 +38,7 @@ function agentWith(name: string, description: string, secure = false): AgentBase
 }
 
 describe('doctor checks', () => {
-  it('flags tools that sound risky without secure: true, and only those', () => {
+  it('flags risky-sounding tools that opted out with secure: false, and lists every opt-out', () => {
     const cases: [string, string, 'pass' | 'fail'][] = [
       ['transfer_funds', 'Move money', 'fail'],
       ['refund_order', 'Give the money back', 'fail'],
@@ -59,6 +59,18 @@ describe('doctor checks', () => {
     assert.equal(
       check('secure_tools', {}, { agent: agentWith('transfer_funds', 'Move money', true) }).status,
       'pass',
+    );
+    const byDefault = new AgentBase({ name: 'a' }).defineTool({
+      name: 'transfer_funds',
+      description: 'Move money',
+      handler: () => new FunctionResult('x'),
+    });
+    assert.equal(check('secure_tools', {}, { agent: byDefault }).status, 'pass', 'secure by default');
+    const demo = check('secure_tools', {}, {});
+    assert.equal(demo.status, 'pass');
+    assert.match(
+      demo.message,
+      /3 secure tool\(s\).*; opted out with secure: false: get_balance \(they look harmless\)$/,
     );
     const none = check('secure_tools', {}, { agent: undefined, agentError: 'boom' });
     assert.equal(none.status, 'fail');

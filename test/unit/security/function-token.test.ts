@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { functionTokens, keyId } from '../../../src/security/function-token.js';
+import { newSessionSubject } from '../../../src/security/token-subject.js';
 import { PASSWORD, TOKEN_SECRET, USER, swaigBody, testApp, tokenFor } from '../../helpers/app.js';
 
 const SECRET = 'unit-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
@@ -34,7 +35,13 @@ describe('function tokens: the happy path and the format', () => {
     const tokens = functionTokens({ secret: SECRET, ttlSeconds: 600, now: () => now });
     const token = tokens.mint(FN, CALL);
     const claims = tokens.verify(token, FN, CALL);
-    assert.deepEqual(claims, { kid: keyId(SECRET), functionName: FN, callId: CALL, exp: T0 / 1000 + 600 });
+    assert.deepEqual(claims, {
+      kid: keyId(SECRET),
+      functionName: FN,
+      callId: CALL,
+      exp: T0 / 1000 + 600,
+      session: false,
+    });
     now += 1000;
     assert.equal(typeof tokens.verify(token, FN, CALL), 'object');
   });
@@ -54,6 +61,33 @@ describe('function tokens: the happy path and the format', () => {
     assert.notEqual(keyId(SECRET), keyId(PREVIOUS));
     assert.ok(!SECRET.includes(keyId(SECRET)));
     assert.match(keyId(SECRET), /^[A-Za-z0-9_-]{8}$/);
+  });
+});
+
+describe('function tokens bound to a session (SWML fetched without a call id)', () => {
+  const tokens = functionTokens({ secret: SECRET, ttlSeconds: 600, now: () => T0 });
+  const session = newSessionSubject();
+  const token = tokens.mint(FN, session);
+
+  it('verify reports the session for the caller to bind, for any well-formed call_id', () => {
+    assert.deepEqual(tokens.verify(token, FN, 'sw-call-1'), {
+      kid: keyId(SECRET),
+      functionName: FN,
+      callId: session,
+      exp: T0 / 1000 + 600,
+      session: true,
+    });
+  });
+
+  it('a missing, empty or malformed call_id (a session subject included) is wrong_call', () => {
+    for (const call of [undefined, '', session, 'a b', 'x'.repeat(129)])
+      assert.equal(tokens.verify(token, FN, call), 'wrong_call', String(call));
+  });
+
+  it('a call-bound token is never read as a session token, and sessions are fresh', () => {
+    assert.equal((tokens.verify(tokens.mint(FN, CALL), FN, CALL) as { session: boolean }).session, false);
+    assert.notEqual(newSessionSubject(), newSessionSubject());
+    assert.match(session, /^~[A-Za-z0-9_-]{22}$/);
   });
 });
 

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AgentBase } from '../../../src/agent/agent-base.js';
 import { FunctionResult } from '../../../src/agent/function-result.js';
 import { testApp, tokenFor, PASSWORD, USER } from '../../helpers/app.js';
+import { assertValidSwml } from '../../helpers/swml-schema.js';
 
 type Fn = {
   function: string;
@@ -31,6 +32,7 @@ async function fetchSwml(
     .send(body as object)
     .expect(200);
   assert.match(String(res.headers['content-type']), /^application\/json/);
+  assertValidSwml(res.text);
   return res.body as { version: string; sections: { main: [{ answer: object }, { ai: Ai }] } };
 }
 
@@ -55,8 +57,13 @@ describe('SWML document of the demo agent', () => {
     assert.deepEqual(names, ['get_balance', 'transfer_funds', 'change_password', 'delete_account']);
     const [balance, transfer, password, del] = ai.SWAIG.functions as [Fn, Fn, Fn, Fn];
     assert.equal(balance.web_hook_url, undefined, 'non-secure tools use the defaults URL');
-    assert.deepEqual(balance.parameters, { type: 'object', properties: {}, additionalProperties: false });
+    assert.deepEqual(balance.parameters, { type: 'object', properties: {} }, 'only what SignalWire accepts');
     assert.deepEqual(transfer.parameters.required, ['amount', 'to_account']);
+    assert.deepEqual(
+      (transfer.parameters.properties as Record<string, unknown>).amount,
+      { type: 'number', description: 'Amount in dollars' },
+      'exclusiveMinimum is enforced on our side, not sent',
+    );
     assert.deepEqual((transfer.parameters.properties as Record<string, unknown>).to_account, {
       type: 'string',
       pattern: '^[0-9]{10}$',
@@ -90,7 +97,7 @@ describe('SWML document of the demo agent', () => {
     assert.notEqual(tA, tokenFor(b, 'transfer_funds').token);
   });
 
-  it('uses a random call id when the POST body has none, and GET works too', async () => {
+  it('GET works too (its tokens bind to a one-time session; see get-session.test.ts)', async () => {
     const { app } = testApp();
     const res = await request(app).get('/').auth(USER, PASSWORD).expect(200);
     const doc = res.body as { sections: { main: [unknown, { ai: Ai }] } };
@@ -124,6 +131,7 @@ describe('SWML document of the demo agent', () => {
     agent.defineTool({
       name: 'lookup',
       description: 'Look up',
+      secure: false,
       parameters: { q: { type: 'string' } },
       fillers: { 'en-US': ['One moment'] },
       metaDataToken: 'lookup-meta',
@@ -141,11 +149,8 @@ describe('SWML document of the demo agent', () => {
     const fn = ai.SWAIG.functions[0] as Fn & Record<string, unknown>;
     assert.deepEqual(fn.fillers, { 'en-US': ['One moment'] });
     assert.equal(fn.meta_data_token, 'lookup-meta');
-    assert.deepEqual(fn.parameters, {
-      type: 'object',
-      properties: { q: { type: 'string' } },
-      additionalProperties: false,
-    });
+    assert.deepEqual(fn.parameters, { type: 'object', properties: { q: { type: 'string' } } });
+    assertValidSwml(res.text);
     assert.match(ai.SWAIG.defaults.web_hook_url, /\/bot\/swaig$/);
     await request(app).post('/bot/').auth(USER, PASSWORD).send({}).expect(200);
     await request(app).post('/').auth(USER, PASSWORD).send({}).expect(404);
