@@ -78,6 +78,8 @@ describe('bounded log lines', () => {
       name: 'lookup',
       description: 'lookup',
       secure: false,
+      // Strict: the invented fields are refused (not dropped), so the ajv reasons name every one of them.
+      strictArguments: true,
       parameters: { type: 'object', properties: { q: { type: 'string' } } },
       handler: () => 'ok',
     });
@@ -93,7 +95,9 @@ describe('bounded log lines', () => {
     const [security] = logs.audit('security').filter((e) => e.type === 'invalid_arguments');
     const reasons = String(security?.reasons);
     assert.ok(reasons.length <= LOG_LIMITS.string + 40, `reasons of ${reasons.length}`);
-    assert.match(reasons, /…\[\+\d+ chars\]$/);
+    // The 2,000-character invented keys are cut (to 64 characters) inside the reasons, which are capped too.
+    assert.match(reasons, /k{8,64}… is not an allowed field/);
+    assert.ok(JSON.stringify(res.body).length <= 1024, 'the reply to the AI is bounded too');
     const [call] = logs.audit('function_call');
     const logged = call?.args as Record<string, unknown>;
     assert.match(String(logged.q), /^v{256}…\[\+\d+ chars\]$/);

@@ -286,6 +286,7 @@ describe('redaction by meaning and in any encoding (issue 11)', () => {
       name: 'strict_update',
       description: 'Strict schema: the same arguments are invalid here.',
       secure: false,
+      strictArguments: true,
       parameters: { type: 'object', properties: { x: { type: 'string' } }, additionalProperties: false },
       handler: () => 'never',
     });
