@@ -178,34 +178,6 @@ describe('a newcomer from a fresh clone', () => {
     run(NPM, ['exec', '--no', '--', 'prettier', '--check', 'my-agent.ts'], clone);
   });
 
-  it('after a build, source edits are used (sources run) and a stale dist/ refuses to load', () => {
-    run(NPM, ['run', 'build'], clone);
-    const demo = join(clone, 'src/demo/bank-agent.ts');
-    writeFileSync(
-      demo,
-      readFileSync(demo, 'utf8').replace('Your balance is $150.00', 'Your balance is $151.00'),
-    );
-    writeFileSync(
-      join(clone, 'bank.ts'),
-      "import { createBankAgent } from 'swml-guard';\nexport default createBankAgent();\n",
-    );
-    assert.match(
-      npx(clone, ['test', './bank.ts', '--function', 'get_balance']).stdout,
-      /Your balance is \$151\.00/,
-    );
-    const plain = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('swml-guard')"], {
-      cwd: clone,
-      encoding: 'utf8',
-    });
-    assert.notEqual(plain.status, 0);
-    assert.match(
-      plain.stderr,
-      /dist\/ is older than src\/ \(src\/demo\/bank-agent\.ts changed after the last build\)/,
-    );
-    run(NPM, ['run', 'build'], clone);
-    run(process.execPath, ['--input-type=module', '-e', "await import('swml-guard')"], clone);
-  });
-
   it('npm pack ships a package: the README agent runs from an empty folder, and init gives a passing project', async () => {
     const packed = run(NPM, ['pack', '--pack-destination', tmp], clone).stdout.trim().split('\n').pop() ?? '';
     assert.match(packed, /^swml-guard-.*\.tgz$/);
@@ -246,5 +218,29 @@ describe('a newcomer from a fresh clone', () => {
     npx(app, ['init', 'svc']);
     const test = run(NPM, ['test'], join(app, 'svc'));
     assert.match(test.stdout, /# pass 3\n# fail 0/);
+  });
+  it('after a build (the one npm pack made), source edits are used and a stale dist/ refuses to load', () => {
+    const demo = join(clone, 'src/demo/bank-agent.ts');
+    writeFileSync(
+      demo,
+      readFileSync(demo, 'utf8').replace('Your balance is $150.00', 'Your balance is $151.00'),
+    );
+    writeFileSync(
+      join(clone, 'bank.ts'),
+      "import { createBankAgent } from 'swml-guard';\nexport default createBankAgent();\n",
+    );
+    assert.match(
+      npx(clone, ['test', './bank.ts', '--function', 'get_balance']).stdout,
+      /Your balance is \$151\.00/,
+    );
+    const plain = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('swml-guard')"], {
+      cwd: clone,
+      encoding: 'utf8',
+    });
+    assert.notEqual(plain.status, 0);
+    assert.match(
+      plain.stderr,
+      /dist\/ is older than src\/ \(src\/demo\/bank-agent\.ts changed after the last build\)/,
+    );
   });
 });
