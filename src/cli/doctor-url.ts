@@ -2,17 +2,8 @@
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  authCheck,
-  certificateCheck,
-  headersCheck,
-  hiddenCheck,
-  hstsCheck,
-  httpsCheck,
-  internalPortCheck,
-  redirectCheck,
-  type Probe,
-} from './doctor-url-checks.js';
+import { certificateCheck, hstsCheck, httpsCheck, redirectCheck, type Probe } from './doctor-url-checks.js';
+import { authCheck, headersCheck, hiddenCheck, internalPortCheck } from './doctor-url-exposure.js';
 import { report } from './doctor-report.js';
 import { parseResolve, pinnedLookup, send, type ClientOptions } from './http-client.js';
 import { CliError, type Io } from './output.js';

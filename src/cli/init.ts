@@ -9,9 +9,9 @@ import {
   GITIGNORE,
   packageJson,
   readme,
-  TEST_FILE,
   TSCONFIG,
 } from './init-files.js';
+import { TEST_FILE } from './init-test-file.js';
 import { CliError, parse, type Io } from './output.js';
 import { strongSecret } from './secret.js';
 

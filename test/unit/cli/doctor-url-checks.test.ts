@@ -1,11 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  certificateCheck,
-  hiddenCheck,
-  hstsCheck,
-  redirectCheck,
-} from '../../../src/cli/doctor-url-checks.js';
+import { certificateCheck, hstsCheck, redirectCheck } from '../../../src/cli/doctor-url-checks.js';
+import { hiddenCheck } from '../../../src/cli/doctor-url-exposure.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const at = (iso: string) => new Date(iso).toUTCString();
