@@ -12,6 +12,10 @@ export default tseslint.config(
       '**/*.js',
       '**/*.cjs',
       '**/*.mjs',
+      // The repository root holds no TypeScript of ours: a file there is a user's agent (README), not linted.
+      '*.ts',
+      '*.mts',
+      '*.cts',
     ],
   },
   js.configs.recommended,

@@ -1,4 +1,8 @@
 // Public API of swml-guard.
+import { assertFreshBuild } from './build-check.js';
+
+assertFreshBuild(import.meta.url);
+
 export {
   AgentBase,
   type AgentOptions,

@@ -1,10 +1,10 @@
-// `npm start`: serves the demo bank agent (or AGENT_MODULE via the CLI) with every layer on.
-import { ConfigError } from './config/index.js';
+// `npm start`: serves the demo bank agent with every layer on, with `.env` (if any) under the environment.
+import { ConfigError, readEnvFile } from './config/index.js';
 import { createBankAgent } from './demo/bank-agent.js';
 import { serve } from './http/serve.js';
 
 try {
-  await serve(createBankAgent());
+  await serve(createBankAgent(), { env: readEnvFile().env });
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`swml-guard: ${err.message}\n`);

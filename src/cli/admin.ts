@@ -1,11 +1,12 @@
 // `swml-guard emergency` and `swml-guard status`: the runtime switch, through the internal admin endpoint.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readEnvFile } from '../config/index.js';
 import { send, type HttpResponse } from './http-client.js';
 import { CliError, parse, table, tryJson, type Io } from './output.js';
 
-const COMMON = `  --admin-url <url>    internal port of the agent (default http://127.0.0.1:$METRICS_PORT, else :9464)
-  --token-file <path>  file holding the admin token (default: $SWML_ADMIN_TOKEN)
+export const COMMON = `  --admin-url <url>    internal port of the agent (default http://127.0.0.1:$METRICS_PORT, else :9464)
+  --token-file <path>  file holding the admin token (default: $SWML_ADMIN_TOKEN, from the environment or .env)
   --json               print the state as JSON`;
 
 export const EMERGENCY_HELP = `Usage: swml-guard emergency <off|secure|all> [--reason TEXT] [options]
@@ -26,7 +27,7 @@ Show the agent's emergency mode and the state of each tool, from the admin endpo
 
 ${COMMON}`;
 
-const OPTIONS = {
+export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   'admin-url': { type: 'string' },
   'token-file': { type: 'string' },
@@ -40,9 +41,11 @@ interface AdminStatus {
   shared_state?: string;
 }
 
-function adminTarget(io: Io, values: { 'admin-url'?: string; 'token-file'?: string }) {
-  const base = values['admin-url'] ?? `http://127.0.0.1:${io.env.METRICS_PORT || '9464'}`;
-  let token = io.env.SWML_ADMIN_TOKEN;
+export function adminTarget(io: Io, values: { 'admin-url'?: string; 'token-file'?: string }) {
+  // .env in the working directory is read as for serve: the token the agent uses, without retyping it.
+  const { env } = readEnvFile({ env: io.env, cwd: io.cwd });
+  const base = values['admin-url'] ?? `http://127.0.0.1:${env.METRICS_PORT || '9464'}`;
+  let token = env.SWML_ADMIN_TOKEN;
   if (values['token-file'] !== undefined) {
     try {
       token = readFileSync(resolve(io.cwd, values['token-file']), 'utf8').trim();
@@ -61,7 +64,7 @@ function adminTarget(io: Io, values: { 'admin-url'?: string; 'token-file'?: stri
   return { base: base.replace(/\/+$/, ''), headers: { authorization: `Bearer ${token}` } };
 }
 
-function checked(what: string, res: HttpResponse): AdminStatus {
+export function checked(what: string, res: HttpResponse): AdminStatus {
   const fixes: Record<number, string> = {
     401: "the admin token is wrong: use the agent's SWML_ADMIN_TOKEN",
     404: 'the admin endpoint is off (the agent has no SWML_ADMIN_TOKEN) or --admin-url is not its internal port',
@@ -79,7 +82,7 @@ function checked(what: string, res: HttpResponse): AdminStatus {
   return body;
 }
 
-function printStatus(io: Io, status: AdminStatus, json: boolean | undefined): void {
+export function printStatus(io: Io, status: AdminStatus, json: boolean | undefined): void {
   if (json) return io.out(JSON.stringify(status, null, 2));
   const level = status.level === 'off' ? io.color.green('off') : io.color.red(status.level);
   io.out(`emergency mode: ${level}${status.shared_state ? `  (state: ${status.shared_state})` : ''}`);

@@ -59,6 +59,13 @@ export function parseArgsJson(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** The post_prompt_url of a SWML document (JSON text), when the agent has a post prompt. */
+export function postPromptUrlOf(body: string): string | undefined {
+  const main = (tryJson(body) as { sections?: { main?: unknown[] } } | undefined)?.sections?.main ?? [];
+  const ai = main.map((v) => (v as { ai?: { post_prompt_url?: unknown } }).ai).find(Boolean);
+  return typeof ai?.post_prompt_url === 'string' ? ai.post_prompt_url : undefined;
+}
+
 /** The tools listed in a SWML document (JSON text). */
 export function toolsOf(body: string): SwmlTool[] {
   const { functions, defaultsUrl } = swaigOf(tryJson(body));

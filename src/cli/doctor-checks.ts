@@ -89,6 +89,8 @@ function httpsCheck(input: DoctorInput): Check {
 
 function auditCheck(input: DoctorInput): Check {
   const file = setting(input, 'AUDIT_LOG_FILE');
+  if (file !== undefined && input.compose)
+    return pass('audit_log', `audit events also go to ${file} (inside the agent container)`);
   if (file === undefined)
     return warn(
       'audit_log',
@@ -110,6 +112,8 @@ function auditCheck(input: DoctorInput): Check {
 function metricsCheck(input: DoctorInput): Check {
   const host = withDefault(input, 'METRICS_HOST');
   if (isLoopback(host)) return pass('metrics_bind', `internal port (/metrics, /admin) bound to ${host}`);
+  if (input.compose)
+    return pass('metrics_bind', `internal port on compose's private network only (${host}, never published)`);
   return warn(
     'metrics_bind',
     `METRICS_HOST=${host}: /metrics and /admin listen beyond loopback`,

@@ -18,6 +18,8 @@ export interface DoctorInput {
   agent: AgentBase | undefined;
   agentError: string | undefined;
   now: Date;
+  /** Audit the compose stack: the agent runs in a container behind Caddy, on compose's private network. */
+  compose?: boolean;
 }
 
 export const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });

@@ -1,9 +1,9 @@
 // A small HTTP(S) client for `call`, `emergency` and `status`: private CAs (--cacert), curl-style --resolve,
 // and Basic Auth taken out of the URL (fetch refuses URLs with credentials; SignalWire sends them as userinfo).
-import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { rootCertificates, type TLSSocket } from 'node:tls';
 import { CliError } from './output.js';
 
 export interface ClientOptions {
@@ -12,12 +12,17 @@ export interface ClientOptions {
   /** `host:port:address` pins, as curl's --resolve. */
   resolve?: { host: string; port: number; address: string }[];
   timeoutMs?: number;
+  /** Accept any certificate: only to read an untrusted or expired one (doctor --url), never to send credentials. */
+  insecure?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   statusText: string;
   body: string;
+  headers: IncomingHttpHeaders;
+  /** Over HTTPS: the negotiated protocol and the server certificate's expiry. */
+  tls?: { protocol: string | null; validFrom: string | undefined; validTo: string | undefined };
 }
 
 /** Parses curl's `host:port:address` (IPv6 addresses may be in brackets). */
@@ -33,7 +38,10 @@ export function parseResolve(value: string): { host: string; port: number; addre
   return { host: m[1].toLowerCase(), port, address: m[3] };
 }
 
-function pinnedLookup(pins: NonNullable<ClientOptions['resolve']>, port: number): LookupFunction | undefined {
+export function pinnedLookup(
+  pins: NonNullable<ClientOptions['resolve']>,
+  port: number,
+): LookupFunction | undefined {
   if (pins.length === 0) return undefined;
   return (hostname, options, callback) => {
     const pin = pins.find((p) => p.host === hostname.toLowerCase() && p.port === port);
@@ -87,6 +95,7 @@ export function send(
     lookup: pinnedLookup(options.resolve ?? [], port),
   };
   if (options.ca !== undefined) req.ca = [...rootCertificates, options.ca];
+  if (options.insecure === true) (req as { rejectUnauthorized?: boolean }).rejectUnauthorized = false;
   const shown = `${method} ${url.origin}${url.pathname}`;
   const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -98,11 +107,21 @@ export function send(
     const r = doRequest(url, req, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
+      const socket = res.socket as Partial<TLSSocket>;
+      const tls = socket.getPeerCertificate
+        ? {
+            protocol: socket.getProtocol?.() ?? null,
+            validFrom: socket.getPeerCertificate().valid_from as string | undefined,
+            validTo: socket.getPeerCertificate().valid_to as string | undefined,
+          }
+        : undefined;
       res.on('end', () =>
         resolvePromise({
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',
           body: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
+          tls,
         }),
       );
       res.on('error', (err) => reject(networkError(shown, err)));

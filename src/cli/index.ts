@@ -1,8 +1,11 @@
 // The `swml-guard` command: one verb per file; this file only dispatches and turns failures into exit codes.
 import { createInterface } from 'node:readline/promises';
+import { assertFreshBuild } from '../build-check.js';
 import { ConfigError } from '../config/index.js';
 import { VERSION } from '../version.js';
 import { colors, CliError, wantsColor, type Io } from './output.js';
+
+assertFreshBuild(import.meta.url);
 
 type Verb = (args: string[], io: Io) => number | undefined | Promise<number | undefined>;
 
@@ -14,6 +17,9 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   emergency: async () => (await import('./admin.js')).emergencyCommand,
   status: async () => (await import('./admin.js')).statusCommand,
   'alert-test': async () => (await import('./alert-test.js')).alertTestCommand,
+  tool: async () => (await import('./admin-tool.js')).toolCommand,
+  test: async () => (await import('./test-agent.js')).testCommand,
+  init: async () => (await import('./init.js')).initCommand,
 };
 
 export const USAGE = `swml-guard ${VERSION}: run, audit, test and steer a SignalWire voice-AI agent
@@ -21,11 +27,15 @@ export const USAGE = `swml-guard ${VERSION}: run, audit, test and steer a Signal
 Usage: swml-guard <command> [options]
 
 Commands:
+  init [dir]                       scaffold an agent project: agent, test, .env, compose override
   serve [module]                   start an agent module (default: the demo bank agent)
+  test <module>                    try an agent offline: --list, --swml, --function NAME --args JSON
   doctor [module]                  audit the configuration against the production checklist
+  doctor --url <url>               audit a live deployment from outside (HTTPS, HSTS, auth, exposure)
   secret [--env <path>]            print a strong random secret, or write a .env with fresh secrets
-  call <url>                       act as SignalWire: fetch the SWML, list tools, invoke one
+  call <url>                       act as SignalWire: fetch the SWML, list tools, invoke one, --end
   emergency <off|secure|all>       switch emergency mode at runtime (admin endpoint)
+  tool <disable|enable> <name>     turn one tool off or on at runtime (admin endpoint)
   status                           show emergency mode and tool states (admin endpoint)
   alert-test                       send a test alert through Alertmanager: does it reach you?
 

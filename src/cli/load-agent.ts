@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentBase } from '../agent/agent-base.js';
 import { createBankAgent } from '../demo/bank-agent.js';
+import { describeLoadError } from './load-error.js';
 import { CliError } from './output.js';
 
 const TS = /\.(ts|mts|cts|tsx)$/;
@@ -53,9 +54,11 @@ export async function loadAgent(spec: string | undefined, cwd: string): Promise<
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new CliError(`cannot load ${path}: ${reason}`, {
-      fix: 'run the module with node directly to see the full error',
+    const syntax = err instanceof Error && err.name === 'TransformError';
+    throw new CliError(describeLoadError(err, path), {
+      fix: syntax
+        ? 'correct the syntax at that line (tsx compiles without type checking: `npx tsc --noEmit` finds type errors)'
+        : 'correct the code at that line; the module runs when it is loaded, before any call',
     });
   }
   let candidate: unknown = mod.default ?? mod.agent;

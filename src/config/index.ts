@@ -7,6 +7,7 @@ import { checkSecrets, checkSigning, checkTls, parseProxyBase, riskWarnings } fr
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
 export { ENV, ENV_NAMES, type EnvName } from './options.js';
+export { readEnvFile, type EnvWithFile } from './env-file.js';
 
 export type EmergencyLevel = 'off' | 'secure' | 'all';
 

@@ -7,6 +7,7 @@ import type { AgentBase } from '../agent/agent-base.js';
 import { ConfigError } from '../config/index.js';
 import { createApp, type AppOptions, type GuardApp } from './app.js';
 import { ownAddress } from './bind-address.js';
+import { devBanner, localUrl } from './dev-banner.js';
 
 export interface ServeOptions extends AppOptions {
   /** Install SIGTERM/SIGINT handlers that drain and exit (default true). */
@@ -66,7 +67,8 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
  * console.log(`listening on ${running.port}`);
  */
 export async function serve(agent: AgentBase, options: ServeOptions = {}): Promise<RunningAgent> {
-  const app = createApp(agent, options);
+  // A generated password is shown once the port is known, as a block with the URL and a command to try.
+  const app = createApp(agent, { ...options, print: () => undefined });
   const { config, logger } = app.guard.runtime;
   app.guard.ready = false;
   // The audit trail must be writable before the first call is taken.
@@ -99,10 +101,15 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
     throw err;
   }
   app.guard.ready = true;
+  const url = localUrl({ host: config.host, port, tls: config.tls.enabled, route: agent.route });
   logger.info(
-    { port, metrics_port: metricsPort, tls: config.tls.enabled, route: agent.route, agent: agent.name },
+    { url, port, metrics_port: metricsPort, tls: config.tls.enabled, route: agent.route, agent: agent.name },
     'swml-guard listening',
   );
+  if (config.basicAuth.generated) {
+    const { user, password } = config.basicAuth;
+    (options.print ?? console.log)(devBanner({ user, password, url, agent }));
+  }
 
   const drainTimeoutMs = options.drainTimeoutMs ?? config.functionTimeoutMs + 5_000;
   let closing: Promise<boolean> | undefined;

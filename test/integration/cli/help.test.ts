@@ -5,7 +5,18 @@ import { assertNoStack, runCli } from './run-cli.js';
 
 describe('swml-guard help and usage errors (subprocess)', () => {
   it('every verb has --help (exit 0, its usage line)', async () => {
-    const verbs = ['serve', 'doctor', 'secret', 'call', 'emergency', 'status', 'alert-test'];
+    const verbs = [
+      'init',
+      'serve',
+      'test',
+      'doctor',
+      'secret',
+      'call',
+      'emergency',
+      'tool',
+      'status',
+      'alert-test',
+    ];
     const results = await Promise.all(verbs.map((v) => runCli([v, '--help'])));
     for (const [i, r] of results.entries()) {
       assert.equal(r.code, 0, verbs[i]);
@@ -22,7 +33,7 @@ describe('swml-guard help and usage errors (subprocess)', () => {
       runCli(['status', '--tokn', 'x']),
     ]);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /Commands:\n {2}serve \[module\]/);
+    assert.match(help.stdout, /Commands:\n {2}init \[dir\] +scaffold an agent project/);
     assert.equal(version.stdout, `${VERSION}\n`);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^swml-guard .*\n\nUsage: swml-guard <command>/);

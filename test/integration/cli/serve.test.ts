@@ -11,14 +11,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'swml-serve-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const api = JSON.stringify(`${ROOT}src/index.ts`);
 
-/** A user's project: package.json + a TypeScript agent with its own secure tool. */
+/** A user's project outside the clone: its agent imports `swml-guard` by name (the bin maps it to the sources). */
 function writeProject(): string {
   const dir = join(tmp, 'my-agent');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(
     join(dir, 'agent.ts'),
-    `import { AgentBase, FunctionResult } from ${api};
+    `import { AgentBase, FunctionResult } from 'swml-guard';
 
 export default async function createAgent(): Promise<AgentBase> {
   const agent = new AgentBase({ name: 'pizza', route: '/pizza' });
@@ -60,7 +60,7 @@ describe('swml-guard serve (subprocess)', () => {
     const agent = await startAgentProcess({
       entry: 'bin/swml-guard.js',
       args: ['serve', relative(ROOT, file)],
-      env: { SWML_GUARD_FROM_SOURCE: '1', LOG_LEVEL: 'warn' },
+      env: { LOG_LEVEL: 'warn' },
     });
     try {
       const doc = await swml(agent.baseUrl, '/pizza');
@@ -102,7 +102,7 @@ agent.defineTool({ secure: false, name: 'opening_hours', description: 'When we a
     const agent = await startAgentProcess({
       entry: 'bin/swml-guard.js',
       args: ['serve'],
-      env: { SWML_GUARD_FROM_SOURCE: '1', AGENT_MODULE: file, LOG_LEVEL: 'warn' },
+      env: { AGENT_MODULE: file, LOG_LEVEL: 'warn' },
     });
     try {
       const doc = await swml(agent.baseUrl, '/');
