@@ -72,6 +72,9 @@ export function swaigRequest(call: FakeCall, tool: string, args: Record<string, 
 /** The post-prompt body at the end of the call: the summary, which also ends the call's tokens. */
 export function postPromptRequest(call: FakeCall, summary: string, appName: string) {
   return {
+    // The end-of-call shape: only `post_conversation` revokes the call's tokens (other actions, such as
+    // fetch_conversation, are answered and end nothing).
+    action: 'post_conversation',
     app_name: appName,
     call_id: call.callId,
     ai_session_id: call.aiSessionId,
