@@ -19,7 +19,7 @@ import { baseUrlResolver } from '../swml/base-url.js';
 import { swmlHandler } from '../swml/handler.js';
 import { jsonBody } from './body.js';
 import { auditContext } from './context.js';
-import { ERRORS, sendError, type ErrorStatus } from './errors.js';
+import { clientErrorStatus, sendError } from './errors.js';
 import { internalApp } from './internal.js';
 
 export interface GuardHandle {
@@ -159,10 +159,8 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     sendError(res, 404);
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500 && status in ERRORS) {
-      return sendError(res, status as ErrorStatus);
-    }
+    const status = clientErrorStatus(err);
+    if (status !== undefined) return sendError(res, status);
     rt.logger.error({ err, request_id: auditContext(req).request_id }, 'unhandled error');
     sendError(res, 500);
   });

@@ -21,6 +21,14 @@ const BODIES = Object.fromEntries(
   Object.entries(ERRORS).map(([k, v]) => [k, JSON.stringify({ error: v })]),
 ) as Record<string, string>;
 
+/** The 4xx status Express or a body parser attached to an error (`err.status`), if it is one we answer. */
+export function clientErrorStatus(err: unknown): ErrorStatus | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status in ERRORS
+    ? (status as ErrorStatus)
+    : undefined;
+}
+
 /** Sends `{"error": "<text>"}`; `text` defaults to the status' standard text. */
 export function sendError(res: Response, status: ErrorStatus, text?: string): void {
   if (res.headersSent) return;
