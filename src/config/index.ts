@@ -1,12 +1,23 @@
 // Resolves the configuration once: options > environment > defaults, validated, frozen. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
-import { ENV, ENV_NAMES, type EnvName } from './options.js';
+import { ENV_NAMES } from './options.js';
 import { ConfigError, type ConfigWarning } from './errors.js';
+import { parseAll, type ConfigOverrides, type Env } from './parse.js';
+import { secretFindings } from './secrets.js';
 import { suggestEnvNames } from './suggest.js';
-import { checkSecrets, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
 export { ENV, ENV_NAMES, type EnvName } from './options.js';
+export { parseSetting, rawSetting, type ConfigOverrides, type Env } from './parse.js';
+export {
+  SECRET_NAMES,
+  secretFindings,
+  type SecretFinding,
+  type SecretName,
+  type SecretValues,
+} from './secrets.js';
+export { suggestEnvNames } from './suggest.js';
 
 export type EmergencyLevel = 'off' | 'secure' | 'all';
 
@@ -54,46 +65,13 @@ export interface Config {
   readonly warnings: readonly ConfigWarning[];
 }
 
-/** Explicit settings (from `AgentBase` options or `createApp` options); they beat the environment. */
-export type ConfigOverrides = Partial<Record<EnvName, string | number | boolean | undefined>>;
-
-import type { z } from 'zod';
-
-/** The parsed value of each variable; `undefined` only for variables without a default. */
-type Parsed = {
-  [K in EnvName]: (typeof ENV)[K] extends { default: string }
-    ? z.output<(typeof ENV)[K]['schema']>
-    : z.output<(typeof ENV)[K]['schema']> | undefined;
-};
-
-function parseAll(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides): Parsed {
-  const out: Record<string, unknown> = {};
-  for (const name of ENV_NAMES) {
-    const spec = ENV[name];
-    const override = overrides[name];
-    const raw = override !== undefined ? String(override) : env[name];
-    const value = raw === undefined || raw === '' ? ('default' in spec ? spec.default : undefined) : raw;
-    if (value === undefined) continue;
-    const result = spec.schema.safeParse(value);
-    if (!result.success) {
-      const reason = result.error.issues[0]?.message ?? 'is invalid';
-      const shown = /PASSWORD|SECRET|TOKEN|KEY$/.test(name) ? '(value hidden)' : JSON.stringify(value);
-      throw new ConfigError('ERR_SWML_INVALID_ENV', `${name} ${reason}; got ${shown}.`);
-    }
-    out[name] = result.data;
-  }
-  return out as Parsed;
-}
-
 /**
  * Reads and validates the configuration. Throws one `ConfigError` (exit code 78) on the first bad setting.
  *
  * @example
  * const config = loadConfig({ env: process.env });
  */
-export function loadConfig(
-  options: { env?: Readonly<Record<string, string | undefined>>; overrides?: ConfigOverrides } = {},
-): Config {
+export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } = {}): Config {
   const env = options.env ?? process.env;
   const v = parseAll(env, options.overrides ?? {});
   const typos = suggestEnvNames(env, ENV_NAMES);
@@ -101,14 +79,10 @@ export function loadConfig(
 
   const password = v.SWML_BASIC_AUTH_PASSWORD;
   const secret = v.SWML_TOKEN_SECRET;
-  checkSecrets({
-    production,
-    password,
-    secret,
-    adminToken: v.SWML_ADMIN_TOKEN,
-    previousSecret: v.SWML_TOKEN_SECRET_PREVIOUS,
-    typos,
-  });
+  const findings = secretFindings(v, production, typos);
+  const fatal = findings.find((f) => f.level === 'error');
+  if (fatal) throw new ConfigError(fatal.code, `${fatal.message}. Fix: ${fatal.fix}.`);
+  const secretWarnings: ConfigWarning[] = findings.map((f) => ({ code: f.code, message: `${f.message}.` }));
   const tls = checkTls({
     enabled: v.SWML_SSL_ENABLED,
     certPath: v.SWML_SSL_CERT_PATH,
@@ -116,7 +90,7 @@ export function loadConfig(
     domain: v.SWML_DOMAIN,
   });
   const proxyUrlBase =
-    v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE);
+    v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE, production);
   checkSigning({ signingKey: v.SIGNALWIRE_SIGNING_KEY, proxyUrlBase, tlsEnabled: tls.enabled });
 
   const config: Config = {
@@ -160,7 +134,7 @@ export function loadConfig(
     agentModule: v.AGENT_MODULE,
     warnings: [],
   };
-  return deepFreeze({ ...config, warnings: riskWarnings(config, typos) });
+  return deepFreeze({ ...config, warnings: riskWarnings(config, typos, secretWarnings) });
 }
 
 function deepFreeze<T>(value: T): T {

@@ -57,7 +57,7 @@ describe('swml-guard doctor (subprocess)', () => {
     assert.match(r.stdout, /FAIL {2}https +TLS is off/);
     assert.match(
       r.stdout,
-      /FAIL {2}basic_auth +SWML_BASIC_AUTH_PASSWORD has 7 characters; 32 or more are needed\n +fix: /,
+      /FAIL {2}basic_auth +SWML_BASIC_AUTH_PASSWORD must be at least 32 characters; got 7\n +fix: /,
     );
     assert.match(r.stdout, /FAIL {2}token_secret +SWML_TOKEN_SECRET is unset/);
     assert.match(r.stdout, /WARN {2}metrics_bind +METRICS_HOST=0\.0\.0\.0/);

@@ -68,7 +68,7 @@ describe('doctor checks', () => {
   it('secrets: unset, short, low variety, reused, rotation in progress; never the value', () => {
     const cases: [Record<string, string | undefined>, string, string, RegExp][] = [
       [{ SWML_BASIC_AUTH_PASSWORD: undefined }, 'basic_auth', 'fail', /is unset/],
-      [{ SWML_BASIC_AUTH_PASSWORD: 'short' }, 'basic_auth', 'fail', /has 5 characters/],
+      [{ SWML_BASIC_AUTH_PASSWORD: 'short' }, 'basic_auth', 'fail', /must be at least 32 characters; got 5/],
       [{ SWML_BASIC_AUTH_PASSWORD: 'ab'.repeat(20) }, 'basic_auth', 'fail', /only 2 distinct characters/],
       [
         { SWML_TOKEN_SECRET: STRONG.SWML_BASIC_AUTH_PASSWORD },

@@ -41,7 +41,7 @@ describe('production mode refuses weak settings', () => {
   it('a generated password (SWML_BASIC_AUTH_PASSWORD unset)', () => {
     const err = refusal({ ...PROD, SWML_BASIC_AUTH_PASSWORD: '' });
     assert.equal(err.code, 'ERR_SWML_WEAK_PASSWORD');
-    assert.match(err.message, /NODE_ENV=production requires SWML_BASIC_AUTH_PASSWORD/);
+    assert.match(err.message, /SWML_BASIC_AUTH_PASSWORD is unset: NODE_ENV=production requires it/);
     assert.match(err.message, HINT);
   });
 
@@ -50,10 +50,7 @@ describe('production mode refuses weak settings', () => {
     assert.equal(short.length, 31);
     const err = refusal({ ...PROD, SWML_BASIC_AUTH_PASSWORD: short });
     assert.equal(err.code, 'ERR_SWML_WEAK_PASSWORD');
-    assert.match(
-      err.message,
-      /SWML_BASIC_AUTH_PASSWORD must be at least 32 characters in production; got 31/,
-    );
+    assert.match(err.message, /SWML_BASIC_AUTH_PASSWORD must be at least 32 characters; got 31/);
     assert.match(err.message, HINT);
     assert.ok(!err.message.includes(short));
     loadConfig({ env: { ...PROD, SWML_BASIC_AUTH_PASSWORD: `${short}x` } });
@@ -62,7 +59,7 @@ describe('production mode refuses weak settings', () => {
   it('a missing token secret', () => {
     const err = refusal({ ...PROD, SWML_TOKEN_SECRET: '' });
     assert.equal(err.code, 'ERR_SWML_WEAK_TOKEN_SECRET');
-    assert.match(err.message, /NODE_ENV=production requires SWML_TOKEN_SECRET/);
+    assert.match(err.message, /SWML_TOKEN_SECRET is unset: NODE_ENV=production requires it/);
     assert.match(err.message, HINT);
   });
 
@@ -291,7 +288,7 @@ describe('production refusal from a real process', () => {
     assert.equal(lines.length, 1, stderr);
     assert.match(
       lines[0] ?? '',
-      /^swml-guard: ERR_SWML_WEAK_PASSWORD: SWML_BASIC_AUTH_PASSWORD must be at least 32 characters in production; got 9\. Fix: generate one with `npx swml-guard secret`/,
+      /^swml-guard: ERR_SWML_WEAK_PASSWORD: SWML_BASIC_AUTH_PASSWORD must be at least 32 characters; got 9\. Fix: set a new SWML_BASIC_AUTH_PASSWORD; generate one with `npx swml-guard secret`/,
     );
     assert.ok(!stderr.includes('weak-pass') && !stdout.includes('weak-pass'));
     assert.equal(stdout, '', 'nothing else is printed');
