@@ -9,7 +9,7 @@ import express, {
 import type { AgentBase } from '../agent/agent-base.js';
 import { accessLog } from '../observability/access-log.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
-import { basicAuthChecker, WWW_AUTHENTICATE } from '../security/basic-auth.js';
+import { basicAuthChecker, WWW_AUTHENTICATE, type BasicAuthFailure } from '../security/basic-auth.js';
 import { securityHeaders } from '../security/headers.js';
 import { authFailureGuard, ipRateLimit, type LimiterHooks } from '../security/rate-limit.js';
 import { signatureVerifier } from '../security/signature.js';
@@ -85,16 +85,20 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
   });
   const baseUrl = baseUrlResolver(config);
 
-  function basicAuth(req: Request, res: Response, next: NextFunction): void {
+  function basicAuth(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const failure = checkAuth(req);
     if (failure === undefined) return next();
+    return refuseAuth(req, res, failure);
+  }
+  async function refuseAuth(req: Request, res: Response, failure: BasicAuthFailure): Promise<void> {
     metrics.authFailures.inc({ layer: 'basic', reason: failure });
     audit.security('auth_failure', auditContext(req), {
       layer: 'basic',
       reason: failure,
       route: res.locals.route,
     });
-    void authGuard.recordFailure(req);
+    // This failure's own count decides: past the limit it is already the 429 (see authFailureGuard).
+    if (await authGuard.countFailure(req, res)) return;
     res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     sendError(res, 401);
   }
