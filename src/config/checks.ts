@@ -97,6 +97,17 @@ export function checkSigning(c: {
   );
 }
 
+/** Node refuses a request timeout shorter than the headers timeout; say so by name instead. */
+export function checkServerLimits(s: Config['server']): Config['server'] {
+  if (s.requestTimeoutMs < s.headersTimeoutMs) {
+    throw new ConfigError(
+      'ERR_SWML_INVALID_ENV',
+      `SWML_REQUEST_TIMEOUT_MS (${s.requestTimeoutMs}) must be at least SWML_HEADERS_TIMEOUT_MS (${s.headersTimeoutMs}): the whole request includes its headers.`,
+    );
+  }
+  return s;
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

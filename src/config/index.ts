@@ -5,7 +5,7 @@ import { ConfigError, type ConfigWarning } from './errors.js';
 import { parseAll, type ConfigOverrides, type Env } from './parse.js';
 import { secretFindings } from './secrets.js';
 import { suggestEnvNames } from './suggest.js';
-import { checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { checkServerLimits, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
 export { ENV, ENV_NAMES, type EnvName } from './options.js';
@@ -49,6 +49,12 @@ export interface Config {
   readonly signingKey: string | undefined;
   readonly maxRequestSize: number;
   readonly functionTimeoutMs: number;
+  /** Node server limits on the agent port (slow clients, connection floods). */
+  readonly server: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly maxConnections: number;
+  };
   readonly limits: {
     readonly ip: number;
     readonly authFailures: number;
@@ -119,6 +125,11 @@ export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } =
     signingKey: v.SIGNALWIRE_SIGNING_KEY,
     maxRequestSize: v.SWML_MAX_REQUEST_SIZE,
     functionTimeoutMs: v.SWML_FUNCTION_TIMEOUT_MS,
+    server: checkServerLimits({
+      headersTimeoutMs: v.SWML_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.SWML_REQUEST_TIMEOUT_MS,
+      maxConnections: v.SWML_MAX_CONNECTIONS,
+    }),
     limits: {
       ip: v.SWML_RATE_LIMIT,
       authFailures: v.SWML_AUTH_FAILURE_LIMIT,

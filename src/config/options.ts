@@ -110,6 +110,21 @@ export const ENV = {
   SIGNALWIRE_SIGNING_KEY: { schema: text, doc: 'enables X-SignalWire-Signature checks on POSTs' },
   SWML_MAX_REQUEST_SIZE: { schema: size, default: '1mb', doc: 'body limit, counted on received bytes' },
   SWML_FUNCTION_TIMEOUT_MS: { schema: int(100, 120000), default: '10000', doc: 'tool handler timeout' },
+  SWML_HEADERS_TIMEOUT_MS: {
+    schema: int(100, 600000),
+    default: '10000',
+    doc: 'a client must send its request headers within this time, or the connection is closed',
+  },
+  SWML_REQUEST_TIMEOUT_MS: {
+    schema: int(100, 3600000),
+    default: '30000',
+    doc: 'a client must send its whole request (headers and body) within this time',
+  },
+  SWML_MAX_CONNECTIONS: {
+    schema: int(1, 1000000),
+    default: '1000',
+    doc: 'concurrent connections on the agent port; more are closed at once',
+  },
   SWML_RATE_LIMIT: { schema: int(1, 1000000), default: '600', doc: 'requests per minute per client IP' },
   SWML_AUTH_FAILURE_LIMIT: {
     schema: int(1, 100000),
