@@ -13,6 +13,7 @@ import {
   type DoctorInput,
 } from './doctor-model.js';
 import { productionSecretFindings, secretCheck } from './doctor-secrets.js';
+import { signingCheck } from './doctor-signing.js';
 import { tlsCheck } from './doctor-tls.js';
 import { rateLimitCheck, secureToolsCheck } from './doctor-tools.js';
 
@@ -156,5 +157,6 @@ export function runChecks(input: DoctorInput): Check[] {
       domain: setting(input, 'SWML_DOMAIN'),
       now: input.now,
     }),
+    signingCheck(input),
   ];
 }

@@ -19,6 +19,7 @@ hardening checklist, and print pass/warn/fail with a one-line fix for each item:
   metrics_bind     METRICS_HOST on loopback
   admin_endpoint   SWML_ADMIN_TOKEN set (runtime emergency switch reachable)
   tls_files        with direct TLS: files readable, key matches, 14+ days before expiry
+  signing          SIGNALWIRE_SIGNING_KEY set: every webhook needs SignalWire's signature, not just the password
 
   module    agent module to audit (default: $AGENT_MODULE, else the demo agent)
   --json    print {"status","checks":[{"id","status","message","fix"}]} (stable ids and order)

@@ -111,8 +111,11 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     const port = req.socket.localPort ?? config.port;
     return `https://${config.domain ?? 'localhost'}${port === 443 ? '' : `:${port}`}`;
   };
+  // Every request that reaches a body reader is signed when signing is on: the SWML fetch (GET with an
+  // empty body, or POST), tools and post_prompt. A GET mints function tokens too, so with the signing key
+  // set the Basic Auth password alone no longer gets a token for any call.
   function signature(req: Request, res: Response, raw: Buffer): boolean {
-    if (verify === undefined || req.method !== 'POST') return true;
+    if (verify === undefined) return true;
     const header = req.headers['x-signalwire-signature'];
     const failure = verify(
       `${signedBase(req)}${req.originalUrl}`,

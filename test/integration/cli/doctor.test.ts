@@ -16,6 +16,7 @@ const STRONG = {
   SWML_ADMIN_TOKEN: 'Ad-admin-13579bdf02468ace-MNOPQRSTUV-uvwxyz',
   SWML_PROXY_URL_BASE: 'https://agent.example.com',
   SWML_TRUST_PROXY: '1',
+  SIGNALWIRE_SIGNING_KEY: 'PSK-doctor-0123456789abcdef',
   AUDIT_LOG_FILE: join(tmp, 'audit.log'),
   METRICS_HOST: '127.0.0.1',
 };
@@ -24,6 +25,7 @@ const SECRET_VALUES = [
   STRONG.SWML_BASIC_AUTH_PASSWORD,
   STRONG.SWML_TOKEN_SECRET,
   STRONG.SWML_ADMIN_TOKEN,
+  STRONG.SIGNALWIRE_SIGNING_KEY,
   'hunter2',
 ];
 
@@ -46,7 +48,7 @@ describe('swml-guard doctor (subprocess)', () => {
   it('passes on a strong setup: exit 0, every check pass', async () => {
     const r = await runCli(['doctor'], { env: STRONG });
     assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /All 11 checks passed\./);
+    assert.match(r.stdout, /All 12 checks passed\./);
     assert.ok(!r.stdout.includes('\u001b['), 'no colors when stdout is not a TTY');
     for (const s of SECRET_VALUES) assert.ok(!r.stdout.includes(s));
   });
@@ -82,6 +84,7 @@ describe('swml-guard doctor (subprocess)', () => {
       metrics_bind: 'warn',
       admin_endpoint: 'warn',
       tls_files: 'pass',
+      signing: 'warn',
     });
     for (const c of a.doc.checks) assert.equal(c.fix === null, c.status === 'pass', c.id);
     const strong = await doctorJson(STRONG);
