@@ -14,6 +14,7 @@ import {
 } from './doctor-model.js';
 import { productionSecretFindings, secretCheck } from './doctor-secrets.js';
 import { signingCheck } from './doctor-signing.js';
+import { revocationsCheck } from './doctor-state.js';
 import { tlsCheck } from './doctor-tls.js';
 import { rateLimitCheck, secureToolsCheck } from './doctor-tools.js';
 
@@ -31,6 +32,7 @@ const COVERED = new Set([
   'WRN_SWML_PREVIOUS_SECRET',
   'WRN_SWML_NO_TLS',
   'WRN_SWML_HTTP_PROXY_URL',
+  'WRN_SWML_REVOCATIONS_IN_MEMORY',
   'WRN_SWML_METRICS_PUBLIC',
   'WRN_SWML_ADMIN_DISABLED',
 ]);
@@ -158,5 +160,6 @@ export function runChecks(input: DoctorInput): Check[] {
       now: input.now,
     }),
     signingCheck(input),
+    revocationsCheck(input),
   ];
 }

@@ -20,6 +20,7 @@ hardening checklist, and print pass/warn/fail with a one-line fix for each item:
   admin_endpoint   SWML_ADMIN_TOKEN set (runtime emergency switch reachable)
   tls_files        with direct TLS: files readable, key matches, 14+ days before expiry
   signing          SIGNALWIRE_SIGNING_KEY set: every webhook needs SignalWire's signature, not just the password
+  revocations      ended calls kept where a restart cannot forget them (REDIS_URL, or a writable SWML_STATE_DIR)
 
   module    agent module to audit (default: $AGENT_MODULE, else the demo agent)
   --json    print {"status","checks":[{"id","status","message","fix"}]} (stable ids and order)

@@ -1,11 +1,13 @@
 // Resolves the configuration once: options > environment > defaults, validated, frozen. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { ENV_NAMES } from './options.js';
 import { ConfigError, type ConfigWarning } from './errors.js';
 import { parseAll, type ConfigOverrides, type Env } from './parse.js';
 import { secretFindings } from './secrets.js';
 import { suggestEnvNames } from './suggest.js';
 import { checkServerLimits, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { revocationStoreRule } from './state-rule.js';
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
 export { ENV, ENV_NAMES, type EnvName } from './options.js';
@@ -18,6 +20,7 @@ export {
   type SecretValues,
 } from './secrets.js';
 export { suggestEnvNames } from './suggest.js';
+export { revocationStoreRule } from './state-rule.js';
 
 export type EmergencyLevel = 'off' | 'secure' | 'all';
 
@@ -67,6 +70,8 @@ export interface Config {
   readonly adminToken: string | undefined;
   readonly auditLogFile: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Absolute folder for the durable revocation file (used only without Redis), or undefined. */
+  readonly stateDir: string | undefined;
   readonly agentModule: string | undefined;
   readonly warnings: readonly ConfigWarning[];
 }
@@ -98,6 +103,12 @@ export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } =
   const proxyUrlBase =
     v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE, production);
   checkSigning({ signingKey: v.SIGNALWIRE_SIGNING_KEY, proxyUrlBase, tlsEnabled: tls.enabled });
+  const stateWarning = revocationStoreRule({
+    production,
+    redisUrl: v.REDIS_URL,
+    stateDir: v.SWML_STATE_DIR,
+  });
+  if (stateWarning?.level === 'error') throw new ConfigError(stateWarning.code, stateWarning.message);
 
   const config: Config = {
     production,
@@ -142,10 +153,13 @@ export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } =
     adminToken: v.SWML_ADMIN_TOKEN,
     auditLogFile: v.AUDIT_LOG_FILE,
     redisUrl: v.REDIS_URL,
+    stateDir: v.SWML_STATE_DIR === undefined ? undefined : resolve(v.SWML_STATE_DIR),
     agentModule: v.AGENT_MODULE,
     warnings: [],
   };
-  return deepFreeze({ ...config, warnings: riskWarnings(config, typos, secretWarnings) });
+  const warnings = riskWarnings(config, typos, secretWarnings);
+  if (stateWarning) warnings.push({ code: stateWarning.code, message: stateWarning.message });
+  return deepFreeze({ ...config, warnings });
 }
 
 function deepFreeze<T>(value: T): T {

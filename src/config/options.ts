@@ -150,6 +150,10 @@ export const ENV = {
   },
   AUDIT_LOG_FILE: { schema: text, doc: 'append-only audit log file (besides stdout)' },
   REDIS_URL: { schema: text, doc: 'shared state for replicas: limits, revocations, emergency mode' },
+  SWML_STATE_DIR: {
+    schema: text,
+    doc: 'writable folder that survives restarts, for revoked calls without Redis (required in production without REDIS_URL)',
+  },
   AGENT_MODULE: { schema: text, doc: 'agent module that `swml-guard serve` loads (default the demo agent)' },
 } as const;
 

@@ -4,7 +4,9 @@ import { auditContext } from '../http/context.js';
 import { sendError, sendJsonText } from '../http/errors.js';
 import { sanitize, sensitiveSet } from '../observability/redact.js';
 import type { Runtime } from '../runtime.js';
-import { checkToken } from './token-check.js';
+import { errorSummary } from '../state/outage-log.js';
+import { SharedStateUnavailableError } from '../state/redis-emergency.js';
+import { verifyCallToken } from './token-check.js';
 
 const OK = JSON.stringify({ status: 'ok' });
 
@@ -15,6 +17,35 @@ function summaryOf(body: Record<string, unknown>): unknown {
   return Array.isArray(parsed) && parsed.length > 0 ? parsed[0] : raw;
 }
 
+/**
+ * The call is over: no token minted for it may be used again, on any replica, after any restart, until the
+ * last of them expires. Its tokens were minted with this TTL, so none outlives now + TTL; the post_prompt
+ * token's own expiry covers a TTL lowered since they were minted. Refused on this replica at once in every
+ * case; `stored` once durable (file or Redis), `queued` while Redis is down (written when it is back),
+ * `memory_only` when the state folder could not be written (logged).
+ */
+async function revoke(
+  rt: Runtime,
+  callId: string,
+  exp: number,
+): Promise<'stored' | 'queued' | 'memory_only'> {
+  const until = Math.max(exp, Math.floor(Date.now() / 1000) + rt.tokens.ttlSeconds);
+  try {
+    await rt.state.revocations.revokeCall(callId, until);
+    return 'stored';
+  } catch (err) {
+    if (err instanceof SharedStateUnavailableError) {
+      rt.reportOutage('revocation_write', err);
+      return 'queued';
+    }
+    rt.logger.error(
+      { call_id: callId, error: errorSummary(err) },
+      'revocation not written to SWML_STATE_DIR: kept in memory only (lost on restart)',
+    );
+    return 'memory_only';
+  }
+}
+
 export function postPromptHandler(rt: Runtime) {
   const redactAll = sensitiveSet();
 
@@ -22,19 +53,13 @@ export function postPromptHandler(rt: Runtime) {
     const body = req.body as Record<string, unknown>;
     const callId = typeof body.call_id === 'string' ? body.call_id : undefined;
     const ctx = auditContext(req, callId);
-    const failure = await checkToken(rt, req, 'post_prompt', callId);
-    if (failure !== undefined || callId === undefined) {
-      rt.audit.security('token_rejected', ctx, { function: 'post_prompt', reason: failure ?? 'wrong_call' });
+    const claims = await verifyCallToken(rt, req, 'post_prompt', callId, { endsCall: true });
+    if (typeof claims === 'string' || callId === undefined) {
+      const reason = typeof claims === 'string' ? claims : 'wrong_call';
+      rt.audit.security('token_rejected', ctx, { function: 'post_prompt', reason });
       return sendError(res, 403);
     }
-    // The call is over: no token minted for it may be used again, on any replica.
-    let revoked = true;
-    try {
-      await rt.state.revocations.revokeCall(callId, rt.tokens.ttlSeconds);
-    } catch (err) {
-      revoked = false;
-      rt.reportOutage('revocation_write', err);
-    }
+    const revocation = await revoke(rt, callId, claims.exp);
     const summary = summaryOf(body);
     let details: Record<string, unknown> | undefined;
     try {
@@ -45,7 +70,8 @@ export function postPromptHandler(rt: Runtime) {
       rt.logger.error({ err, call_id: callId }, 'onSummary handler failed');
     }
     rt.audit.event('call_end', ctx, {
-      tokens_revoked: revoked,
+      tokens_revoked: true,
+      revocation,
       summary_received: summary !== undefined,
       ...details,
     });

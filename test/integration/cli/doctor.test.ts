@@ -17,6 +17,7 @@ const STRONG = {
   SWML_PROXY_URL_BASE: 'https://agent.example.com',
   SWML_TRUST_PROXY: '1',
   SIGNALWIRE_SIGNING_KEY: 'PSK-doctor-0123456789abcdef',
+  SWML_STATE_DIR: join(tmp, 'state'),
   AUDIT_LOG_FILE: join(tmp, 'audit.log'),
   METRICS_HOST: '127.0.0.1',
 };
@@ -48,7 +49,7 @@ describe('swml-guard doctor (subprocess)', () => {
   it('passes on a strong setup: exit 0, every check pass', async () => {
     const r = await runCli(['doctor'], { env: STRONG });
     assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /All 12 checks passed\./);
+    assert.match(r.stdout, /All 13 checks passed\./);
     assert.ok(!r.stdout.includes('\u001b['), 'no colors when stdout is not a TTY');
     for (const s of SECRET_VALUES) assert.ok(!r.stdout.includes(s));
   });
@@ -85,6 +86,7 @@ describe('swml-guard doctor (subprocess)', () => {
       admin_endpoint: 'warn',
       tls_files: 'pass',
       signing: 'warn',
+      revocations: 'fail',
     });
     for (const c of a.doc.checks) assert.equal(c.fix === null, c.status === 'pass', c.id);
     const strong = await doctorJson(STRONG);

@@ -12,6 +12,7 @@ const STRONG = {
   SWML_ADMIN_TOKEN: 'Ad-admin-13579bdf02468ace-MNOPQRSTUV-uvwxyz',
   SWML_PROXY_URL_BASE: 'https://agent.example.com',
   SIGNALWIRE_SIGNING_KEY: 'PSK-doctor-unit-0123456789abcdef',
+  SWML_STATE_DIR: '/tmp/swml-doctor-unit-state',
   AUDIT_LOG_FILE: '/tmp/swml-doctor-unit-audit.log',
 };
 
@@ -168,6 +169,7 @@ describe('doctor checks', () => {
         ['admin_endpoint', 'pass'],
         ['tls_files', 'pass'],
         ['signing', 'pass'],
+        ['revocations', 'pass'],
       ],
     );
   });

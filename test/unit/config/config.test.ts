@@ -12,6 +12,7 @@ const PROD = {
   NODE_ENV: 'production',
   SWML_BASIC_AUTH_PASSWORD: STRONG_PASSWORD,
   SWML_TOKEN_SECRET: STRONG_SECRET,
+  SWML_STATE_DIR: '/tmp/swml-config-test-state',
 };
 
 /** Runs loadConfig and returns the ConfigError it must throw. */

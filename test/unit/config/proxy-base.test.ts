@@ -9,6 +9,7 @@ import { ROOT } from '../../helpers/agent-process.js';
 const STRONG = {
   SWML_BASIC_AUTH_PASSWORD: 'prod-password-0123456789-abcdefghijkl',
   SWML_TOKEN_SECRET: 'prod-token-secret-0123456789-abcdefghij',
+  SWML_STATE_DIR: '/tmp/swml-proxy-base-test-state',
 };
 
 describe('SWML_PROXY_URL_BASE over http', () => {

@@ -18,6 +18,7 @@ const BASE = {
   SWML_TOKEN_SECRET: GOOD.SWML_TOKEN_SECRET,
   SWML_ADMIN_TOKEN: GOOD.SWML_ADMIN_TOKEN,
   SWML_PROXY_URL_BASE: 'https://agent.example.com',
+  SWML_STATE_DIR: '/tmp/swml-secret-rules-state',
 };
 const MODES = { development: {}, production: { NODE_ENV: 'production' } } as const;
 type Mode = keyof typeof MODES;
