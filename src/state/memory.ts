@@ -47,6 +47,11 @@ export class MemoryRevocationStore implements RevocationStore {
     return Promise.resolve(this.has(callId));
   }
 
+  /** Forgets `callId`, unless it was revoked again meanwhile with another expiry. */
+  delete(callId: string, until: number): void {
+    if (this.#ended.get(callId) === until) this.#ended.delete(callId);
+  }
+
   /** Drops expired entries. */
   sweep(): void {
     const now = Date.now() / 1000;

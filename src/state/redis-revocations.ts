@@ -17,7 +17,8 @@ const key = (callId: string) => `swml:revoked:${callId}`;
  */
 export class RedisRevocationStore implements RevocationStore {
   readonly #local = new MemoryRevocationStore();
-  readonly #queued = new Map<string, number>();
+  /** Bounded like the local copy (100000; the earliest to expire goes first), so a long outage cannot grow it. */
+  readonly #queued = new MemoryRevocationStore();
   #retrying = false;
 
   constructor(
@@ -30,7 +31,7 @@ export class RedisRevocationStore implements RevocationStore {
     try {
       await this.client.set(key(callId), '1', 'EXAT', until);
     } catch (err) {
-      this.#queued.set(callId, Math.max(until, this.#queued.get(callId) ?? 0));
+      this.#queued.set(callId, until);
       throw new SharedStateUnavailableError(
         `revocation queued until Redis is back: ${errorSummary(err).message}`,
       );
@@ -53,9 +54,10 @@ export class RedisRevocationStore implements RevocationStore {
     this.#retrying = true;
     let written = 0;
     try {
-      for (const [callId, until] of [...this.#queued]) {
-        if (until * 1000 > Date.now()) await this.client.set(key(callId), '1', 'EXAT', until);
-        if (this.#queued.get(callId) === until) this.#queued.delete(callId);
+      this.#queued.sweep();
+      for (const [callId, until] of [...this.#queued.entries()]) {
+        await this.client.set(key(callId), '1', 'EXAT', until);
+        this.#queued.delete(callId, until);
         written += 1;
       }
     } catch {

@@ -2,12 +2,11 @@
 // (appendonly), and when Redis is down at post_prompt (queued, then written). Before, a restart moved money again.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ROOT, eventually, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
+import { eventually, runToExit, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
 import { PASSWORD, USER, swaigBody, testApp, tokenFor } from '../helpers/app.js';
 import { TRANSFERRED, aiOf, callBody, send, toolUrl, transferBody, withAuth } from '../helpers/edge.js';
 import { redisServer } from '../helpers/redis-server.js';
@@ -92,33 +91,13 @@ describe('file store (SWML_STATE_DIR): an ended call stays ended across agent re
 });
 
 describe('where revocations cannot be kept, production does not start', () => {
-  /** Runs the agent to its exit; returns the code and stderr. */
-  function exitOf(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          NODE_ENV: 'production',
-          PORT: '0',
-          METRICS_PORT: '0',
-          HOST: '127.0.0.1',
-          SWML_BASIC_AUTH_PASSWORD: PASSWORD,
-          SWML_TOKEN_SECRET: 'prod-token-secret-0123456789-abcdefghij',
-          ...env,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr });
-      });
+  const exitOf = (env: Record<string, string>) =>
+    runToExit({
+      NODE_ENV: 'production',
+      SWML_BASIC_AUTH_PASSWORD: PASSWORD,
+      SWML_TOKEN_SECRET: 'prod-token-secret-0123456789-abcdefghij',
+      ...env,
     });
-  }
 
   it('no REDIS_URL and no SWML_STATE_DIR: exit 78, one line naming both', async () => {
     const r = await exitOf({});

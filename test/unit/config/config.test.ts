@@ -1,9 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ConfigError, EXIT_CONFIG, loadConfig } from '../../../src/config/index.js';
-import { ROOT } from '../../helpers/agent-process.js';
+import { runToExit } from '../../helpers/agent-process.js';
 
 const STRONG_PASSWORD = 'prod-password-0123456789-abcdefghijkl';
 const STRONG_SECRET = 'prod-token-secret-0123456789-abcdefghij';
@@ -255,34 +253,10 @@ describe('invalid values', () => {
 
 describe('production refusal from a real process', () => {
   it('NODE_ENV=production with a weak password: exit 78 and exactly one message line on stderr', async () => {
-    const { code, stderr, stdout } = await new Promise<{
-      code: number | null;
-      stderr: string;
-      stdout: string;
-    }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'main.ts')], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          NODE_ENV: 'production',
-          PORT: '0',
-          METRICS_PORT: '0',
-          HOST: '127.0.0.1',
-          SWML_BASIC_AUTH_PASSWORD: 'weak-pass',
-          SWML_TOKEN_SECRET: STRONG_SECRET,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let err = '';
-      let out = '';
-      child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        resolve({ code: c, stderr: err, stdout: out });
-      });
+    const { code, stderr, stdout } = await runToExit({
+      NODE_ENV: 'production',
+      SWML_BASIC_AUTH_PASSWORD: 'weak-pass',
+      SWML_TOKEN_SECRET: STRONG_SECRET,
     });
     assert.equal(code, 78);
     const lines = stderr.split('\n').filter(Boolean);

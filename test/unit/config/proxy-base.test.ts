@@ -1,10 +1,8 @@
 // An http:// SWML_PROXY_URL_BASE: refused in production (exit 78, one line), a warning in development.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
-import { ROOT } from '../../helpers/agent-process.js';
+import { runToExit } from '../../helpers/agent-process.js';
 
 const STRONG = {
   SWML_BASIC_AUTH_PASSWORD: 'prod-password-0123456789-abcdefghijkl',
@@ -49,28 +47,10 @@ describe('SWML_PROXY_URL_BASE over http', () => {
   });
 
   it('a real production process exits 78 with exactly one line on stderr', async () => {
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'main.ts')], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          NODE_ENV: 'production',
-          PORT: '0',
-          METRICS_PORT: '0',
-          HOST: '127.0.0.1',
-          SWML_PROXY_URL_BASE: 'http://agent.example.com',
-          ...STRONG,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr });
-      });
+    const result = await runToExit({
+      NODE_ENV: 'production',
+      SWML_PROXY_URL_BASE: 'http://agent.example.com',
+      ...STRONG,
     });
     assert.equal(result.code, 78, result.stderr);
     const lines = result.stderr.split('\n').filter(Boolean);
