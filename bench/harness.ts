@@ -34,6 +34,8 @@ function envFor(scenario: Scenario): Record<string, string> {
     SWML_BASIC_AUTH_USER: 'signalwire',
     SWML_BASIC_AUTH_PASSWORD: PASSWORD,
     SWML_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    // Production needs a durable place for revoked calls (no Redis here).
+    SWML_STATE_DIR: `${ROOT}.tmp/bench-state`,
     // Every limiter runs on every request; the limits are set so that none of them refuses during a run.
     SWML_RATE_LIMIT: '1000000',
     SWML_CALLER_FUNCTION_LIMIT: '100000',

@@ -4,6 +4,8 @@ FROM ${BASE}
 RUN apt-get update \
     && apt-get install -y --no-install-recommends redis-server redis-tools \
     && rm -rf /var/lib/apt/lists/*
-# The compose file runs it as `user: redis` (created by the package).
+# The compose file runs it as `user: redis` (created by the package), with its appendonly files in /data (a
+# volume, which takes this folder's owner when created).
+RUN mkdir -p /data && chown redis:redis /data
 WORKDIR /tmp
 CMD ["redis-server"]

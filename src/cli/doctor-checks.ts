@@ -13,7 +13,9 @@ import {
   type DoctorInput,
 } from './doctor-model.js';
 import { alertingCheck } from './doctor-alerting.js';
-import { adminCheck, secretsCheck } from './doctor-secrets.js';
+import { productionSecretFindings, secretCheck } from './doctor-secrets.js';
+import { signingCheck } from './doctor-signing.js';
+import { revocationsCheck } from './doctor-state.js';
 import { tlsCheck } from './doctor-tls.js';
 import { rateLimitCheck, secureToolsCheck } from './doctor-tools.js';
 
@@ -26,7 +28,12 @@ const COVERED = new Set([
   'WRN_SWML_GENERATED_PASSWORD',
   'WRN_SWML_WEAK_PASSWORD',
   'WRN_SWML_GENERATED_TOKEN_SECRET',
+  'WRN_SWML_WEAK_TOKEN_SECRET',
+  'WRN_SWML_WEAK_ADMIN_TOKEN',
+  'WRN_SWML_PREVIOUS_SECRET',
   'WRN_SWML_NO_TLS',
+  'WRN_SWML_HTTP_PROXY_URL',
+  'WRN_SWML_REVOCATIONS_IN_MEMORY',
   'WRN_SWML_METRICS_PUBLIC',
   'WRN_SWML_ADMIN_DISABLED',
 ]);
@@ -123,23 +130,33 @@ function metricsCheck(input: DoctorInput): Check {
 
 /** Every check, in the stable order of `doctor --json`. */
 export function runChecks(input: DoctorInput): Check[] {
+  const secrets = productionSecretFindings(input);
   return [
     configCheck(input),
     productionCheck(input),
     httpsCheck(input),
-    secretsCheck(input, 'basic_auth', 'SWML_BASIC_AUTH_PASSWORD', ['SWML_TOKEN_SECRET', 'SWML_ADMIN_TOKEN']),
-    secretsCheck(
-      input,
+    secretCheck(
+      secrets,
+      'basic_auth',
+      ['SWML_BASIC_AUTH_PASSWORD', 'SWML_BASIC_AUTH_PASSWORD_PREVIOUS'],
+      `SWML_BASIC_AUTH_PASSWORD is set and strong (${setting(input, 'SWML_BASIC_AUTH_PASSWORD')?.length ?? 0} characters)`,
+    ),
+    secretCheck(
+      secrets,
       'token_secret',
-      'SWML_TOKEN_SECRET',
-      ['SWML_BASIC_AUTH_PASSWORD', 'SWML_ADMIN_TOKEN'],
-      true,
+      ['SWML_TOKEN_SECRET', 'SWML_TOKEN_SECRET_PREVIOUS'],
+      `SWML_TOKEN_SECRET is set and strong (${Buffer.byteLength(setting(input, 'SWML_TOKEN_SECRET') ?? '')} bytes)`,
     ),
     secureToolsCheck(input),
     rateLimitCheck(input),
     auditCheck(input),
     metricsCheck(input),
-    adminCheck(input),
+    secretCheck(
+      secrets,
+      'admin_endpoint',
+      ['SWML_ADMIN_TOKEN'],
+      'emergency switch reachable on the internal port (Bearer SWML_ADMIN_TOKEN)',
+    ),
     tlsCheck({
       enabled: isTrue(withDefault(input, 'SWML_SSL_ENABLED')),
       certPath: setting(input, 'SWML_SSL_CERT_PATH'),
@@ -148,5 +165,7 @@ export function runChecks(input: DoctorInput): Check[] {
       now: input.now,
     }),
     alertingCheck(input),
+    signingCheck(input),
+    revocationsCheck(input),
   ];
 }

@@ -13,7 +13,8 @@ export function composeAgentEnv(env: Env): Record<string, string> {
     NODE_ENV: 'production',
     HOST: '0.0.0.0',
     PORT: '3000',
-    METRICS_HOST: '0.0.0.0',
+    // The agent's own address on the `metrics` network (docs/deployment.md, "Networks").
+    METRICS_HOST: 'agent-metrics',
     METRICS_PORT: '9464',
     SWML_TRUST_PROXY: '1',
   };
@@ -22,8 +23,18 @@ export function composeAgentEnv(env: Env): Record<string, string> {
   return fixed;
 }
 
+/**
+ * Defaults the stack gives the agent when `.env` leaves them unset: the audit file on the `agent_audit`
+ * volume (`${AUDIT_LOG_FILE:-...}` in docker-compose.yml) and the revocation store on `agent_state` (the
+ * image's `ENV SWML_STATE_DIR`). Checked against both files by test/ops/doctor-compose.test.ts.
+ */
+export const COMPOSE_DEFAULTS: Readonly<Record<string, string>> = {
+  AUDIT_LOG_FILE: '/var/log/swml-guard/audit.log',
+  SWML_STATE_DIR: '/var/lib/swml-guard',
+};
+
 /** Variables only the compose stack uses: a .env holding them was written for compose (deploy/init.sh). */
-const COMPOSE_ONLY = /^(GRAFANA_ADMIN_PASSWORD|ALERTMANAGER_WEBHOOK_URL|REDIS_PASSWORD)=/m;
+const COMPOSE_ONLY = /^(GRAFANA_ADMIN_PASSWORD|ALERT_[A-Z_]+|REDIS_PASSWORD)=/m;
 
 /**
  * Auto-detection: a docker-compose.yml in the folder, and a .env written for it. A plain `npm start` setup

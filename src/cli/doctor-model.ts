@@ -1,6 +1,6 @@
 // Shapes and helpers shared by the doctor checks: the check record, its input, and settings as config reads them.
 import type { AgentBase } from '../agent/agent-base.js';
-import { ENV, type EnvName } from '../config/index.js';
+import { ENV, rawSetting, type EnvName } from '../config/index.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface Check {
@@ -36,12 +36,13 @@ export const fail = (id: string, message: string, fix: string): Check => ({
   fix,
 });
 
-/** A setting as the config module sees it: override, else env; trimmed; empty means unset. */
+/**
+ * A setting read by the config module's own function (override, else env; '' is unset), trimmed as its
+ * schemas trim. A value of only spaces comes back undefined here; the `config` item reports it as invalid.
+ */
 export function setting(input: DoctorInput, name: EnvName): string | undefined {
-  const override = input.overrides[name];
-  const raw = override !== undefined ? String(override) : input.env[name];
-  const value = raw?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  const value = rawSetting(input.env, input.overrides, name)?.trim();
+  return value === '' ? undefined : value;
 }
 /** The setting, or its default from the config module. */
 export function withDefault(input: DoctorInput, name: EnvName): string {

@@ -1,67 +1,45 @@
-// Doctor's secret items: Basic Auth password, token secret, admin token (length, variety, reuse; values never shown).
-import { GENERATE_HINT } from '../config/errors.js';
-import type { EnvName } from '../config/index.js';
-import { fail, pass, setting, warn, type Check, type DoctorInput } from './doctor-model.js';
+// Doctor's secret items (Basic Auth password, token secret, admin token), judged by the config module's own rules.
+import {
+  parseSetting,
+  secretFindings,
+  suggestEnvNames,
+  ENV_NAMES,
+  SECRET_NAMES,
+  type SecretFinding,
+  type SecretName,
+  type SecretValues,
+} from '../config/index.js';
+import { fail, pass, warn, type Check, type DoctorInput } from './doctor-model.js';
 
-/** Why a secret is weak, or undefined: length, variety, reuse of another secret. Never shows the value. */
-function weakness(
-  name: string,
-  value: string,
-  others: [string, string | undefined][],
-  bytes = false,
-): string | undefined {
-  const length = bytes ? Buffer.byteLength(value) : value.length;
-  if (length < 32) return `${name} has ${length} ${bytes ? 'bytes' : 'characters'}; 32 or more are needed`;
-  if (new Set(value).size < 10)
-    return `${name} has only ${new Set(value).size} distinct characters: it is guessable`;
-  const reused = others.find(([, other]) => other === value);
-  if (reused) return `${name} is the same value as ${reused[0]}: a leak of one exposes both`;
-  return undefined;
+/**
+ * Why production rules even when NODE_ENV is not production: doctor is the production checklist, and the
+ * `.env` it usually audits gets NODE_ENV=production from the compose file, not from itself. The `config`
+ * item says what the agent would do in the current mode; these items say what production would do.
+ * A value that does not parse (a blank secret of spaces) is reported with the config module's message.
+ */
+export function productionSecretFindings(input: DoctorInput): SecretFinding[] {
+  const values: SecretValues = {};
+  const invalid: SecretFinding[] = [];
+  for (const name of SECRET_NAMES) {
+    const parsed = parseSetting(input.env, input.overrides, name);
+    if ('error' in parsed) {
+      const message = parsed.error.message.replace(/^ERR_SWML_INVALID_ENV: /, '').replace(/\.$/, '');
+      invalid.push({ name, level: 'error', code: 'ERR_SWML_INVALID_ENV', message, fix: `correct ${name}` });
+    } else if (typeof parsed.value === 'string') values[name] = parsed.value;
+  }
+  const typos = suggestEnvNames(input.env, ENV_NAMES);
+  return [...invalid, ...secretFindings(values, true, typos)];
 }
 
-export function secretsCheck(
-  input: DoctorInput,
+/** One doctor item over some secrets: fail on an error finding, warn on a warning, else pass. */
+export function secretCheck(
+  findings: readonly SecretFinding[],
   id: string,
-  name: EnvName,
-  others: EnvName[],
-  bytes = false,
+  names: readonly SecretName[],
+  passMessage: string,
 ): Check {
-  const value = setting(input, name);
-  const pairs = others.map((o): [string, string | undefined] => [o, setting(input, o)]);
-  if (value === undefined) {
-    const why =
-      name === 'SWML_TOKEN_SECRET'
-        ? 'a random per-process secret breaks secure tools on restart and across replicas'
-        : 'a random password is generated on every start';
-    return fail(id, `${name} is unset: ${why}`, `set ${name}; ${GENERATE_HINT}`);
-  }
-  const weak = weakness(name, value, pairs, bytes);
-  if (weak) return fail(id, weak, `set a new ${name}; ${GENERATE_HINT}`);
-  const previousName = `${name}_PREVIOUS` as EnvName;
-  const previous = setting(input, previousName);
-  if (previous === value) return warn(id, `${previousName} equals ${name}`, `remove ${previousName}`);
-  if (previous !== undefined) {
-    return warn(
-      id,
-      `${name} is strong; ${previousName} is still accepted (rotation in progress)`,
-      `remove ${previousName} once every client uses the new value`,
-    );
-  }
-  return pass(id, `${name} is set and strong (${value.length} characters)`);
-}
-
-export function adminCheck(input: DoctorInput): Check {
-  const token = setting(input, 'SWML_ADMIN_TOKEN');
-  if (token === undefined)
-    return warn(
-      'admin_endpoint',
-      'SWML_ADMIN_TOKEN is unset: the runtime emergency switch (/admin) is off',
-      `set SWML_ADMIN_TOKEN; ${GENERATE_HINT}`,
-    );
-  const weak = weakness('SWML_ADMIN_TOKEN', token, [
-    ['SWML_BASIC_AUTH_PASSWORD', setting(input, 'SWML_BASIC_AUTH_PASSWORD')],
-    ['SWML_TOKEN_SECRET', setting(input, 'SWML_TOKEN_SECRET')],
-  ]);
-  if (weak) return fail('admin_endpoint', weak, `set a new SWML_ADMIN_TOKEN; ${GENERATE_HINT}`);
-  return pass('admin_endpoint', 'emergency switch reachable on the internal port (Bearer SWML_ADMIN_TOKEN)');
+  const mine = findings.filter((f) => names.includes(f.name));
+  const worst = mine.find((f) => f.level === 'error') ?? mine[0];
+  if (worst === undefined) return pass(id, passMessage);
+  return worst.level === 'error' ? fail(id, worst.message, worst.fix) : warn(id, worst.message, worst.fix);
 }

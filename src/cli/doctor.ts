@@ -1,6 +1,6 @@
 // `swml-guard doctor [module]`: audit the effective configuration against the production hardening checklist;
 // `doctor --url`: audit a live deployment from outside.
-import { composeAgentEnv, looksLikeCompose } from './doctor-compose.js';
+import { COMPOSE_DEFAULTS, composeAgentEnv, looksLikeCompose } from './doctor-compose.js';
 import { runChecks } from './doctor-checks.js';
 import { report } from './doctor-report.js';
 import { URL_OPTIONS, urlDoctor } from './doctor-url.js';
@@ -26,6 +26,8 @@ production hardening checklist, and print pass/warn/fail with a one-line fix for
   admin_endpoint   SWML_ADMIN_TOKEN set (runtime emergency switch reachable)
   tls_files        with direct TLS: files readable, key matches, 14+ days before expiry
   alerting         a compose .env: critical and warning alerts each reach a real receiver, heartbeat set
+  signing          SIGNALWIRE_SIGNING_KEY set: every webhook needs SignalWire's signature, not just the password
+  revocations      ended calls kept where a restart cannot forget them (REDIS_URL, or a writable SWML_STATE_DIR)
 
   module             agent module to audit (default: $AGENT_MODULE, else the demo agent)
   --json             print {"status","mode","checks":[{"id","status","message","fix"}]} (stable ids and order)
@@ -67,7 +69,7 @@ export async function doctorCommand(args: string[], cliIo: Io): Promise<number> 
   let io = withEnvFile(cliIo, values['env-file'], !values.json);
   const compose =
     values.compose === true || (!values['no-compose'] && looksLikeCompose(io.cwd, values['env-file']));
-  if (compose) io = { ...io, env: { ...io.env, ...composeAgentEnv(io.env) } };
+  if (compose) io = { ...io, env: { ...COMPOSE_DEFAULTS, ...io.env, ...composeAgentEnv(io.env) } };
 
   let agentError: string | undefined;
   const loaded = await loadAgent(positionals[0] ?? io.env.AGENT_MODULE, io.cwd).catch((err: unknown) => {

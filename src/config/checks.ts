@@ -1,64 +1,9 @@
-// Cross-field checks: secret strength, production refusals, TLS files, the proxy base URL, risk warnings.
+// Cross-field checks: TLS files, the proxy base URL, signing, risk warnings (secrets: secrets.ts).
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { isIP } from 'node:net';
-import { ConfigError, GENERATE_HINT, type ConfigWarning } from './errors.js';
+import { ConfigError, type ConfigWarning } from './errors.js';
 import type { Config } from './index.js';
-
-const MIN_SECRET = 32;
-
-function typoHint(typos: [string, string][], name: string): string {
-  const hit = typos.find(([, suggestion]) => suggestion === name);
-  return hit ? ` (found ${hit[0]}: did you mean ${name}?)` : '';
-}
-
-/** Secrets: weak ones are fatal in production; a short token secret or admin token is fatal everywhere. */
-export function checkSecrets(s: {
-  production: boolean;
-  password: string | undefined;
-  secret: string | undefined;
-  previousSecret: string | undefined;
-  adminToken: string | undefined;
-  typos: [string, string][];
-}): void {
-  if (s.secret !== undefined && Buffer.byteLength(s.secret) < MIN_SECRET) {
-    throw new ConfigError(
-      'ERR_SWML_WEAK_TOKEN_SECRET',
-      `SWML_TOKEN_SECRET must be at least ${MIN_SECRET} bytes; got ${Buffer.byteLength(s.secret)}. Fix: ${GENERATE_HINT}.`,
-    );
-  }
-  if (s.previousSecret !== undefined && Buffer.byteLength(s.previousSecret) < MIN_SECRET) {
-    throw new ConfigError(
-      'ERR_SWML_WEAK_TOKEN_SECRET',
-      `SWML_TOKEN_SECRET_PREVIOUS must be at least ${MIN_SECRET} bytes; got ${Buffer.byteLength(s.previousSecret)}. Fix: set it to the secret being rotated out (it was at least ${MIN_SECRET} bytes), or unset it.`,
-    );
-  }
-  if (s.adminToken !== undefined && s.adminToken.length < MIN_SECRET) {
-    throw new ConfigError(
-      'ERR_SWML_WEAK_ADMIN_TOKEN',
-      `SWML_ADMIN_TOKEN must be at least ${MIN_SECRET} characters; got ${s.adminToken.length}. Fix: ${GENERATE_HINT}.`,
-    );
-  }
-  if (!s.production) return;
-  if (s.password === undefined) {
-    throw new ConfigError(
-      'ERR_SWML_WEAK_PASSWORD',
-      `NODE_ENV=production requires SWML_BASIC_AUTH_PASSWORD (a generated password changes on every restart)${typoHint(s.typos, 'SWML_BASIC_AUTH_PASSWORD')}. Fix: ${GENERATE_HINT}.`,
-    );
-  }
-  if (s.password.length < MIN_SECRET) {
-    throw new ConfigError(
-      'ERR_SWML_WEAK_PASSWORD',
-      `SWML_BASIC_AUTH_PASSWORD must be at least ${MIN_SECRET} characters in production; got ${s.password.length}. Fix: ${GENERATE_HINT}.`,
-    );
-  }
-  if (s.secret === undefined) {
-    throw new ConfigError(
-      'ERR_SWML_WEAK_TOKEN_SECRET',
-      `NODE_ENV=production requires SWML_TOKEN_SECRET (a random per-process secret breaks secure tools on restart and across replicas)${typoHint(s.typos, 'SWML_TOKEN_SECRET')}. Fix: ${GENERATE_HINT}.`,
-    );
-  }
-}
 
 /** Direct TLS: both files readable, a valid matching pair, and a domain; never a silent fallback to HTTP. */
 export function checkTls(t: {
@@ -99,8 +44,12 @@ export function checkTls(t: {
   return { enabled: true, cert, key };
 }
 
-/** SWML_PROXY_URL_BASE: absolute http(s), no credentials, query or fragment; trailing slash dropped, path kept. */
-export function parseProxyBase(value: string): string {
+/**
+ * SWML_PROXY_URL_BASE: absolute http(s), no credentials, query or fragment; trailing slash dropped, path kept.
+ * In production it must be https: every webhook URL built from it carries the Basic Auth credentials and
+ * a function token, and SignalWire would send them in clear text.
+ */
+export function parseProxyBase(value: string, production = false): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -123,6 +72,12 @@ export function parseProxyBase(value: string): string {
       'SWML_PROXY_URL_BASE must not contain credentials, a query or a fragment.',
     );
   }
+  if (production && url.protocol === 'http:') {
+    throw new ConfigError(
+      'ERR_SWML_PROXY_URL',
+      `SWML_PROXY_URL_BASE must be https in production (NODE_ENV=production); got an http URL, which would send the webhook credentials and function tokens in clear text. Fix: SWML_PROXY_URL_BASE=https://${url.host}${url.pathname.replace(/\/+$/, '')} (terminate TLS at your proxy).`,
+    );
+  }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
@@ -142,36 +97,39 @@ export function checkSigning(c: {
   );
 }
 
+/** Node refuses a request timeout shorter than the headers timeout; say so by name instead. */
+export function checkServerLimits(s: Config['server']): Config['server'] {
+  if (s.requestTimeoutMs < s.headersTimeoutMs) {
+    throw new ConfigError(
+      'ERR_SWML_INVALID_ENV',
+      `SWML_REQUEST_TIMEOUT_MS (${s.requestTimeoutMs}) must be at least SWML_HEADERS_TIMEOUT_MS (${s.headersTimeoutMs}): the whole request includes its headers.`,
+    );
+  }
+  return s;
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** Settings that work but are risky: each warns once at startup with a documented code. */
-export function riskWarnings(c: Config, typos: [string, string][]): ConfigWarning[] {
+export function riskWarnings(
+  c: Config,
+  typos: [string, string][],
+  secrets: readonly ConfigWarning[],
+): ConfigWarning[] {
   const w: ConfigWarning[] = typos.map(([given, known]) => ({
     code: 'WRN_SWML_UNKNOWN_ENV',
     message: `${given} is not a swml-guard setting; did you mean ${known}?`,
   }));
-  if (c.basicAuth.generated) {
+  w.push(...secrets);
+  if (c.proxyUrlBase?.startsWith('http:')) {
     w.push({
-      code: 'WRN_SWML_GENERATED_PASSWORD',
+      code: 'WRN_SWML_HTTP_PROXY_URL',
       message:
-        'SWML_BASIC_AUTH_PASSWORD is unset: a random password was generated for this run (development only).',
+        'SWML_PROXY_URL_BASE is http: webhook credentials and tokens travel in clear text (refused in production).',
     });
-  } else if (c.basicAuth.password.length < 32) {
-    w.push({
-      code: 'WRN_SWML_WEAK_PASSWORD',
-      message: `SWML_BASIC_AUTH_PASSWORD has ${c.basicAuth.password.length} characters; use 32 or more.`,
-    });
-  }
-  if (c.token.generated) {
-    w.push({
-      code: 'WRN_SWML_GENERATED_TOKEN_SECRET',
-      message:
-        'SWML_TOKEN_SECRET is unset: a random per-process secret is used, so restarts and replicas will break secure tools.',
-    });
-  }
-  if (!c.tls.enabled && !c.proxyUrlBase?.startsWith('https:') && c.trustProxy === 0) {
+  } else if (!c.tls.enabled && !c.proxyUrlBase?.startsWith('https:') && c.trustProxy === 0) {
     w.push({
       code: 'WRN_SWML_NO_TLS',
       message:
@@ -189,12 +147,6 @@ export function riskWarnings(c: Config, typos: [string, string][]): ConfigWarnin
     w.push({
       code: 'WRN_SWML_METRICS_PUBLIC',
       message: `METRICS_HOST=${c.metricsHost}: /metrics and /admin listen beyond loopback; never publish that port.`,
-    });
-  }
-  if (c.adminToken === undefined) {
-    w.push({
-      code: 'WRN_SWML_ADMIN_DISABLED',
-      message: 'SWML_ADMIN_TOKEN is unset: the runtime emergency switch (/admin) is off.',
     });
   }
   if (

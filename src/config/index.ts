@@ -1,13 +1,27 @@
 // Resolves the configuration once: options > environment > defaults, validated, frozen. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
-import { ENV, ENV_NAMES, type EnvName } from './options.js';
+import { resolve } from 'node:path';
+import { ENV_NAMES } from './options.js';
 import { ConfigError, type ConfigWarning } from './errors.js';
+import { parseAll, type ConfigOverrides, type Env } from './parse.js';
+import { secretFindings } from './secrets.js';
 import { suggestEnvNames } from './suggest.js';
-import { checkSecrets, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { checkServerLimits, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { revocationStoreRule } from './state-rule.js';
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
 export { ENV, ENV_NAMES, type EnvName } from './options.js';
 export { readEnvFile, type EnvWithFile } from './env-file.js';
+export { parseSetting, rawSetting, type ConfigOverrides, type Env } from './parse.js';
+export {
+  SECRET_NAMES,
+  secretFindings,
+  type SecretFinding,
+  type SecretName,
+  type SecretValues,
+} from './secrets.js';
+export { suggestEnvNames } from './suggest.js';
+export { revocationStoreRule } from './state-rule.js';
 
 export type EmergencyLevel = 'off' | 'secure' | 'all';
 
@@ -43,6 +57,12 @@ export interface Config {
   readonly functionTimeoutMs: number;
   /** Lame-duck time on shutdown: /ready answers 503 while requests are still served. */
   readonly shutdownDelayMs: number;
+  /** Node server limits on the agent port (slow clients, connection floods). */
+  readonly server: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly maxConnections: number;
+  };
   readonly limits: {
     readonly ip: number;
     readonly authFailures: number;
@@ -57,39 +77,10 @@ export interface Config {
   /** Rotation of the audit file: bytes per file, files kept. */
   readonly auditLogRotation: { readonly maxBytes: number; readonly files: number };
   readonly redisUrl: string | undefined;
+  /** Absolute folder for the durable revocation file (used only without Redis), or undefined. */
+  readonly stateDir: string | undefined;
   readonly agentModule: string | undefined;
   readonly warnings: readonly ConfigWarning[];
-}
-
-/** Explicit settings (from `AgentBase` options or `createApp` options); they beat the environment. */
-export type ConfigOverrides = Partial<Record<EnvName, string | number | boolean | undefined>>;
-
-import type { z } from 'zod';
-
-/** The parsed value of each variable; `undefined` only for variables without a default. */
-type Parsed = {
-  [K in EnvName]: (typeof ENV)[K] extends { default: string }
-    ? z.output<(typeof ENV)[K]['schema']>
-    : z.output<(typeof ENV)[K]['schema']> | undefined;
-};
-
-function parseAll(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides): Parsed {
-  const out: Record<string, unknown> = {};
-  for (const name of ENV_NAMES) {
-    const spec = ENV[name];
-    const override = overrides[name];
-    const raw = override !== undefined ? String(override) : env[name];
-    const value = raw === undefined || raw === '' ? ('default' in spec ? spec.default : undefined) : raw;
-    if (value === undefined) continue;
-    const result = spec.schema.safeParse(value);
-    if (!result.success) {
-      const reason = result.error.issues[0]?.message ?? 'is invalid';
-      const shown = /PASSWORD|SECRET|TOKEN|KEY$/.test(name) ? '(value hidden)' : JSON.stringify(value);
-      throw new ConfigError('ERR_SWML_INVALID_ENV', `${name} ${reason}; got ${shown}.`);
-    }
-    out[name] = result.data;
-  }
-  return out as Parsed;
 }
 
 /**
@@ -98,9 +89,7 @@ function parseAll(env: Readonly<Record<string, string | undefined>>, overrides: 
  * @example
  * const config = loadConfig({ env: process.env });
  */
-export function loadConfig(
-  options: { env?: Readonly<Record<string, string | undefined>>; overrides?: ConfigOverrides } = {},
-): Config {
+export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } = {}): Config {
   const env = options.env ?? process.env;
   const v = parseAll(env, options.overrides ?? {});
   const typos = suggestEnvNames(env, ENV_NAMES);
@@ -108,14 +97,10 @@ export function loadConfig(
 
   const password = v.SWML_BASIC_AUTH_PASSWORD;
   const secret = v.SWML_TOKEN_SECRET;
-  checkSecrets({
-    production,
-    password,
-    secret,
-    adminToken: v.SWML_ADMIN_TOKEN,
-    previousSecret: v.SWML_TOKEN_SECRET_PREVIOUS,
-    typos,
-  });
+  const findings = secretFindings(v, production, typos);
+  const fatal = findings.find((f) => f.level === 'error');
+  if (fatal) throw new ConfigError(fatal.code, `${fatal.message}. Fix: ${fatal.fix}.`);
+  const secretWarnings: ConfigWarning[] = findings.map((f) => ({ code: f.code, message: `${f.message}.` }));
   const tls = checkTls({
     enabled: v.SWML_SSL_ENABLED,
     certPath: v.SWML_SSL_CERT_PATH,
@@ -123,8 +108,14 @@ export function loadConfig(
     domain: v.SWML_DOMAIN,
   });
   const proxyUrlBase =
-    v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE);
+    v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE, production);
   checkSigning({ signingKey: v.SIGNALWIRE_SIGNING_KEY, proxyUrlBase, tlsEnabled: tls.enabled });
+  const stateWarning = revocationStoreRule({
+    production,
+    redisUrl: v.REDIS_URL,
+    stateDir: v.SWML_STATE_DIR,
+  });
+  if (stateWarning?.level === 'error') throw new ConfigError(stateWarning.code, stateWarning.message);
 
   const config: Config = {
     production,
@@ -154,6 +145,11 @@ export function loadConfig(
     maxPostPromptSize: v.SWML_MAX_POST_PROMPT_SIZE,
     functionTimeoutMs: v.SWML_FUNCTION_TIMEOUT_MS,
     shutdownDelayMs: v.SWML_SHUTDOWN_DELAY_MS,
+    server: checkServerLimits({
+      headersTimeoutMs: v.SWML_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.SWML_REQUEST_TIMEOUT_MS,
+      maxConnections: v.SWML_MAX_CONNECTIONS,
+    }),
     limits: {
       ip: v.SWML_RATE_LIMIT,
       authFailures: v.SWML_AUTH_FAILURE_LIMIT,
@@ -167,10 +163,13 @@ export function loadConfig(
     auditLogFile: v.AUDIT_LOG_FILE,
     auditLogRotation: { maxBytes: v.AUDIT_LOG_MAX_SIZE, files: v.AUDIT_LOG_MAX_FILES },
     redisUrl: v.REDIS_URL,
+    stateDir: v.SWML_STATE_DIR === undefined ? undefined : resolve(v.SWML_STATE_DIR),
     agentModule: v.AGENT_MODULE,
     warnings: [],
   };
-  return deepFreeze({ ...config, warnings: riskWarnings(config, typos) });
+  const warnings = riskWarnings(config, typos, secretWarnings);
+  if (stateWarning) warnings.push({ code: stateWarning.code, message: stateWarning.message });
+  return deepFreeze({ ...config, warnings });
 }
 
 function deepFreeze<T>(value: T): T {

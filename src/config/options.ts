@@ -138,6 +138,21 @@ export const ENV = {
     default: '0',
     doc: 'on SIGTERM, keep serving this long with /ready at 503 so the proxy stops routing first',
   },
+  SWML_HEADERS_TIMEOUT_MS: {
+    schema: int(100, 600000),
+    default: '10000',
+    doc: 'a client must send its request headers within this time, or the connection is closed',
+  },
+  SWML_REQUEST_TIMEOUT_MS: {
+    schema: int(100, 3600000),
+    default: '30000',
+    doc: 'a client must send its whole request (headers and body) within this time',
+  },
+  SWML_MAX_CONNECTIONS: {
+    schema: int(1, 1000000),
+    default: '1000',
+    doc: 'concurrent connections on the agent port; more are closed at once',
+  },
   SWML_RATE_LIMIT: { schema: int(1, 1000000), default: '600', doc: 'requests per minute per client IP' },
   SWML_AUTH_FAILURE_LIMIT: {
     schema: int(1, 100000),
@@ -176,6 +191,10 @@ export const ENV = {
     doc: 'audit files kept, the current one included (older ones deleted)',
   },
   REDIS_URL: { schema: text, doc: 'shared state for replicas: limits, revocations, emergency mode' },
+  SWML_STATE_DIR: {
+    schema: text,
+    doc: 'writable folder that survives restarts, for revoked calls without Redis (required in production without REDIS_URL)',
+  },
   AGENT_MODULE: { schema: text, doc: 'agent module that `swml-guard serve` loads (default the demo agent)' },
 } as const;
 

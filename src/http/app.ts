@@ -9,7 +9,7 @@ import express, {
 import type { AgentBase } from '../agent/agent-base.js';
 import { accessLog } from '../observability/access-log.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
-import { basicAuthChecker, WWW_AUTHENTICATE } from '../security/basic-auth.js';
+import { basicAuthChecker, WWW_AUTHENTICATE, type BasicAuthFailure } from '../security/basic-auth.js';
 import { securityHeaders } from '../security/headers.js';
 import { authFailureGuard, ipRateLimit, type LimiterHooks } from '../security/rate-limit.js';
 import { signatureVerifier } from '../security/signature.js';
@@ -20,7 +20,7 @@ import { swmlHandler } from '../swml/handler.js';
 import { sipHandler } from '../swml/sip-route.js';
 import { jsonBody } from './body.js';
 import { auditContext } from './context.js';
-import { ERRORS, sendError, type ErrorStatus } from './errors.js';
+import { clientErrorStatus, sendError } from './errors.js';
 import { internalApp } from './internal.js';
 
 export interface GuardHandle {
@@ -97,16 +97,20 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
   });
   const baseUrl = baseUrlResolver(config);
 
-  function basicAuth(req: Request, res: Response, next: NextFunction): void {
+  function basicAuth(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const failure = checkAuth(req);
     if (failure === undefined) return next();
+    return refuseAuth(req, res, failure);
+  }
+  async function refuseAuth(req: Request, res: Response, failure: BasicAuthFailure): Promise<void> {
     metrics.authFailures.inc({ layer: 'basic', reason: failure });
     audit.security('auth_failure', auditContext(req), {
       layer: 'basic',
       reason: failure,
       route: res.locals.route,
     });
-    void authGuard.recordFailure(req);
+    // This failure's own count decides: past the limit it is already the 429 (see authFailureGuard).
+    if (await authGuard.countFailure(req, res)) return;
     res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     sendError(res, 401);
   }
@@ -119,8 +123,11 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     const port = req.socket.localPort ?? config.port;
     return `https://${config.domain ?? 'localhost'}${port === 443 ? '' : `:${port}`}`;
   };
+  // Every request that reaches a body reader is signed when signing is on: the SWML fetch (GET with an
+  // empty body, or POST), tools and post_prompt. A GET mints function tokens too, so with the signing key
+  // set the Basic Auth password alone no longer gets a token for any call.
   function signature(req: Request, res: Response, raw: Buffer): boolean {
-    if (verify === undefined || req.method !== 'POST') return true;
+    if (verify === undefined) return true;
     const header = req.headers['x-signalwire-signature'];
     const failure = verify(
       `${signedBase(req)}${req.originalUrl}`,
@@ -182,10 +189,8 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
     sendError(res, 404);
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500 && status in ERRORS) {
-      return sendError(res, status as ErrorStatus);
-    }
+    const status = clientErrorStatus(err);
+    if (status !== undefined) return sendError(res, status);
     rt.logger.error({ err, request_id: auditContext(req).request_id }, 'unhandled error');
     sendError(res, 500);
   });

@@ -100,10 +100,7 @@ export function jsonBody(options: {
   };
 }
 
-function tooLarge(req: Request, res: Response): void {
-  // Stop reading: answer, then close so the client cannot keep streaming into the socket.
-  res.setHeader('Connection', 'close');
+function tooLarge(_req: Request, res: Response): void {
+  // Stop reading: sendError answers, then closes, since the body was not read to its end.
   sendError(res, 413);
-  req.pause();
-  res.on('finish', () => req.socket.destroySoon());
 }

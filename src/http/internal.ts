@@ -6,7 +6,7 @@ import { SharedStateUnavailableError } from '../state/redis-emergency.js';
 import { timingSafeEqual } from '../security/timing-safe.js';
 import { jsonBody } from './body.js';
 import { auditContext, requestId } from './context.js';
-import { sendError } from './errors.js';
+import { clientErrorStatus, sendError } from './errors.js';
 
 const LEVELS = new Set<EmergencyLevel>(['off', 'secure', 'all']);
 
@@ -112,6 +112,10 @@ export function internalApp(rt: Runtime): Express {
 
   app.use((_req: Request, res: Response) => sendError(res, 404));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // A client mistake Express flags itself (a bad %-escape in a parameter, say) is the client's 4xx, not
+    // a bug: no error line, no stack, no exception text.
+    const status = clientErrorStatus(err);
+    if (status !== undefined) return sendError(res, status);
     rt.logger.error({ err }, 'internal port error');
     sendError(res, 500);
   });

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AgentBase } from '../agent/agent-base.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, type Config as ServeConfig } from '../config/index.js';
 import { createApp, type AppOptions, type GuardApp } from './app.js';
 import { ownAddress } from './bind-address.js';
 import { devBanner, localUrl } from './dev-banner.js';
@@ -35,6 +35,24 @@ const CONNECT_REFUSAL = (() => {
 function refuseConnect(_req: IncomingMessage, socket: Duplex): void {
   socket.on('error', () => socket.destroy());
   socket.end(CONNECT_REFUSAL);
+}
+
+/** Scrapes and admin calls only: a small cap, so a runaway client on the private network cannot exhaust fds. */
+const INTERNAL_MAX_CONNECTIONS = 100;
+
+/**
+ * Why `connectionsCheckingInterval`: Node enforces `headersTimeout` and `requestTimeout` only when it
+ * sweeps its connections, every 30 s by default, so a slowloris outlived a documented 10 s by half a
+ * minute. Sweeping every second (or faster for short limits) closes a slow client within about a second
+ * of its limit; a sweep walks the connection list and costs nothing per request.
+ */
+function serverLimits(s: ServeConfig['server']) {
+  return {
+    headersTimeout: s.headersTimeoutMs,
+    requestTimeout: s.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(s.headersTimeoutMs / 4))),
+  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -80,15 +98,15 @@ export async function serve(agent: AgentBase, options: ServeOptions = {}): Promi
       `AUDIT_LOG_FILE ${config.auditLogFile ?? ''} cannot be opened (${(auditError as NodeJS.ErrnoException).code ?? auditError.message}); make its folder writable by the agent's user, or unset it.`,
     );
   }
+  const limits = serverLimits(config.server);
   const server = config.tls.enabled
-    ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, app)
-    : createHttpServer(app);
+    ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2', ...limits }, app)
+    : createHttpServer(limits, app);
   // Node hands CONNECT to a 'connect' listener and, without one, drops the socket with no answer.
   server.on('connect', refuseConnect);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = config.functionTimeoutMs + 20_000;
-  server.keepAliveTimeout = 5_000;
-  const internalServer = createHttpServer(app.guard.internal);
+  server.maxConnections = config.server.maxConnections;
+  const internalServer = createHttpServer(limits, app.guard.internal);
+  internalServer.maxConnections = INTERNAL_MAX_CONNECTIONS;
   let port: number;
   let metricsPort: number;
   try {

@@ -57,7 +57,12 @@ export function ipRateLimit(options: { limit: number; store: Store; hooks: Limit
 /**
  * Brute-force guard: counts failed Basic Auth per IP; once over the limit, every request from that IP
  * gets 429 until the window ends, even with the right password (a guess that lands late is still refused).
- * Successful requests cost one read, not a write.
+ *
+ * Why count and decide in one step: the gate's read happens before the password check, so a burst of
+ * guesses sent at once all read "under the limit" before any of their increments land. Each failed
+ * attempt's own increment result (atomic: INCR in Redis, a synchronous add in memory) therefore decides
+ * between 401 and 429: of N parallel wrong guesses, at most `limit` are 401. Successful requests still cost
+ * one read and no write.
  */
 export function authFailureGuard(options: { limit: number; store: Store; hooks: LimiterHooks }) {
   const { store, limit, hooks } = options;
@@ -66,14 +71,16 @@ export function authFailureGuard(options: { limit: number; store: Store; hooks: 
   );
   const policy = `"auth";q=${limit};w=${AUTH_FAILURE_WINDOW_MS / 1000}`;
 
-  function setHeaders(res: Response, hits: number, resetTime: Date | undefined): number {
+  function refuse(req: Request, res: Response, hits: number, resetTime: Date | undefined): void {
     const reset = Math.max(
       0,
       Math.ceil(((resetTime?.getTime() ?? Date.now() + AUTH_FAILURE_WINDOW_MS) - Date.now()) / 1000),
     );
     res.setHeader('RateLimit-Policy', policy);
     res.setHeader('RateLimit', `"auth";r=${Math.max(0, limit - hits)};t=${reset}`);
-    return reset;
+    res.setHeader('Retry-After', String(reset));
+    hooks.onLimited(req, 'auth');
+    sendError(res, 429);
   }
 
   return {
@@ -87,17 +94,25 @@ export function authFailureGuard(options: { limit: number; store: Store; hooks: 
         return next();
       }
       if (info === undefined || info.totalHits < limit) return next();
-      res.setHeader('Retry-After', String(setHeaders(res, info.totalHits, info.resetTime)));
-      hooks.onLimited(req, 'auth');
-      sendError(res, 429);
+      refuse(req, res, info.totalHits, info.resetTime);
     },
-    /** Counts one failure for the request's client. */
-    async recordFailure(req: Request): Promise<void> {
+    /**
+     * Counts one failure for the request's client and decides with the count it got back: returns true
+     * after answering 429 when this failure is over the limit, false when the caller should answer 401.
+     * A store error fails open (false), as the gate does.
+     */
+    async countFailure(req: Request, res: Response): Promise<boolean> {
+      let hits: number;
+      let resetTime: Date | undefined;
       try {
-        await store.increment(clientKey(req));
+        ({ totalHits: hits, resetTime } = await store.increment(clientKey(req)));
       } catch (err) {
         hooks.reportOutage('auth_limit_record', err);
+        return false;
       }
+      if (hits <= limit) return false;
+      refuse(req, res, hits, resetTime);
+      return true;
     },
   };
 }

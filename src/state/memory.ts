@@ -6,35 +6,61 @@ import type { EmergencyStore, RevocationStore, SharedState } from './types.js';
 
 const MAX_REVOCATIONS = 100_000;
 
-/** Revoked call ids with their expiry; expired entries are swept on write, the oldest dropped past the cap. */
+/**
+ * Revoked call ids with the time (seconds since the epoch) until which their tokens stay refused. Expired
+ * entries are swept when the map is full; past the cap the entry that expires first is dropped (its tokens
+ * stay signed and bound to an ended call, so this is only reached under an attack on the store itself).
+ */
 export class MemoryRevocationStore implements RevocationStore {
   readonly #ended = new Map<string, number>();
 
-  revokeCall(callId: string, ttlSeconds: number): Promise<void> {
-    const now = Date.now();
-    if (this.#ended.size >= MAX_REVOCATIONS) {
-      for (const [id, until] of this.#ended) if (until <= now) this.#ended.delete(id);
-      // Still full of live entries: drop the oldest. Their tokens stay signed and bound to an ended call,
-      // so this is only reached under an attack on the store itself.
+  /** Records a revocation synchronously (the durable stores call this first, then write). */
+  set(callId: string, until: number): void {
+    if (!this.#ended.has(callId) && this.#ended.size >= MAX_REVOCATIONS) {
+      this.sweep();
       while (this.#ended.size >= MAX_REVOCATIONS) {
-        const oldest = this.#ended.keys().next().value;
-        if (oldest === undefined) break;
-        this.#ended.delete(oldest);
+        let first: [string, number] | undefined;
+        for (const entry of this.#ended) if (first === undefined || entry[1] < first[1]) first = entry;
+        if (first === undefined) break;
+        this.#ended.delete(first[0]);
       }
     }
-    this.#ended.delete(callId);
-    this.#ended.set(callId, now + ttlSeconds * 1000);
+    this.#ended.set(callId, Math.max(until, this.#ended.get(callId) ?? 0));
+  }
+
+  revokeCall(callId: string, until: number): Promise<void> {
+    this.set(callId, until);
     return Promise.resolve();
   }
 
-  isRevoked(callId: string): Promise<boolean> {
+  /** Synchronous check (no I/O): the durable stores answer from here. */
+  has(callId: string): boolean {
     const until = this.#ended.get(callId);
-    if (until === undefined) return Promise.resolve(false);
-    if (until <= Date.now()) {
+    if (until === undefined) return false;
+    if (until * 1000 <= Date.now()) {
       this.#ended.delete(callId);
-      return Promise.resolve(false);
+      return false;
     }
-    return Promise.resolve(true);
+    return true;
+  }
+
+  isRevoked(callId: string): Promise<boolean> {
+    return Promise.resolve(this.has(callId));
+  }
+
+  /** Forgets `callId`, unless it was revoked again meanwhile with another expiry. */
+  delete(callId: string, until: number): void {
+    if (this.#ended.get(callId) === until) this.#ended.delete(callId);
+  }
+
+  /** Drops expired entries. */
+  sweep(): void {
+    const now = Date.now() / 1000;
+    for (const [id, until] of this.#ended) if (until <= now) this.#ended.delete(id);
+  }
+
+  entries(): IterableIterator<[string, number]> {
+    return this.#ended.entries();
   }
 
   get size(): number {
@@ -86,15 +112,18 @@ export class MemoryEmergencyStore implements EmergencyStore {
   }
 }
 
-/** State for a single replica (no REDIS_URL). */
+/** State for a single replica (no REDIS_URL); revocations in memory unless a durable store is given. */
 export function memoryState(options: {
   emergencyMode: EmergencyLevel;
   disabledFunctions: readonly string[];
+  revocations?: RevocationStore & { close?(): Promise<void> };
 }): SharedState {
   const stores: MemoryStore[] = [];
+  const revocations: RevocationStore & { close?(): Promise<void> } =
+    options.revocations ?? new MemoryRevocationStore();
   return {
     kind: 'memory',
-    revocations: new MemoryRevocationStore(),
+    revocations,
     sessions: new MemorySessionBindings(),
     emergency: new MemoryEmergencyStore(options.emergencyMode, options.disabledFunctions),
     limiterStore() {
@@ -102,9 +131,9 @@ export function memoryState(options: {
       stores.push(store);
       return store;
     },
-    close() {
+    async close() {
       for (const store of stores) store.shutdown();
-      return Promise.resolve();
+      await revocations.close?.();
     },
   };
 }

@@ -9,7 +9,9 @@ export const OUTAGE_DECISIONS = {
   caller_limit: 'per-caller tool limit not applied (fail open)',
   call_limit: 'call limits not applied; call allowed (fail open)',
   revocation_check: 'secure tool refused: revocation cannot be checked (fail closed)',
-  revocation_write: 'call tokens not revoked; they expire at their TTL',
+  end_call_check: 'call ended anyway: an ended call cannot be re-opened by ending it again (fail open)',
+  revocation_write:
+    'revocation queued: tokens refused on this replica only until Redis is back, then written there',
   session_binding: 'secure tool refused: the session of a call started by GET cannot be bound (fail closed)',
   emergency_write: 'emergency change applied on this replica only; written to Redis when it is back',
   emergency_sync: 'emergency state kept at its last known value',

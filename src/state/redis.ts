@@ -6,8 +6,9 @@ import { redisHealth } from './health.js';
 import { errorSummary, type OutageReporter } from './outage-log.js';
 import { EMERGENCY_KEYS, RedisEmergencyStore } from './redis-emergency.js';
 import { redisLimiterStore } from './redis-limiter-store.js';
+import { RedisRevocationStore } from './redis-revocations.js';
 import { RedisSessionBindings } from './session-bindings.js';
-import type { RevocationStore, SharedState } from './types.js';
+import type { SharedState } from './types.js';
 
 export interface RedisStateOptions {
   url: string;
@@ -33,17 +34,6 @@ const CONNECTION: RedisOptions = {
   autoResubscribe: false,
   retryStrategy: (times: number) => Math.min(times * 200, 2000),
 };
-
-/** Revoked call ids as `swml:revoked:<call_id>` keys that expire with the token lifetime. */
-class RedisRevocationStore implements RevocationStore {
-  constructor(private readonly client: Redis) {}
-  async revokeCall(callId: string, ttlSeconds: number): Promise<void> {
-    await this.client.set(`swml:revoked:${callId}`, '1', 'EX', ttlSeconds);
-  }
-  async isRevoked(callId: string): Promise<boolean> {
-    return (await this.client.exists(`swml:revoked:${callId}`)) === 1;
-  }
-}
 
 /** Host and port only: the URL may hold a password. */
 function endpoint(client: Redis): string {
@@ -75,7 +65,9 @@ function watchConnection(client: Redis, role: string, logger: Logger): void {
  * @example
  * const state = redisState({ url: 'redis://127.0.0.1:6379', logger, report, emergencyMode: 'off', disabledFunctions: [] });
  */
-export function redisState(options: RedisStateOptions): SharedState & { emergency: RedisEmergencyStore } {
+export function redisState(
+  options: RedisStateOptions,
+): SharedState & { emergency: RedisEmergencyStore; revocations: RedisRevocationStore } {
   const { logger } = options;
   const client = new Redis(options.url, { ...CONNECTION, connectionName: 'swml-guard' });
   const subscriber = client.duplicate({ connectionName: 'swml-guard-sub' });
@@ -89,8 +81,10 @@ export function redisState(options: RedisStateOptions): SharedState & { emergenc
     level: options.emergencyMode,
     disabled: options.disabledFunctions,
   });
+  const revocations = new RedisRevocationStore(client, logger);
   const refresh = () => void emergency.refresh();
   client.on('ready', refresh);
+  client.on('ready', () => void revocations.retry());
   subscriber.on('ready', () => {
     subscriber.subscribe(EMERGENCY_KEYS.channel).then(refresh, (err: unknown) => {
       options.report('emergency_sync', err);
@@ -100,7 +94,9 @@ export function redisState(options: RedisStateOptions): SharedState & { emergenc
     if (channel === EMERGENCY_KEYS.channel) refresh();
   });
   const poll = setInterval(() => {
-    if (client.status === 'ready') refresh();
+    if (client.status !== 'ready') return;
+    refresh();
+    void revocations.retry();
   }, options.pollMs ?? 3000);
   poll.unref();
 
@@ -118,7 +114,7 @@ export function redisState(options: RedisStateOptions): SharedState & { emergenc
 
   return {
     kind: 'redis',
-    revocations: new RedisRevocationStore(client),
+    revocations,
     sessions: new RedisSessionBindings(client),
     emergency,
     limiterStore: (prefix: string) => redisLimiterStore(client, prefix),

@@ -2,9 +2,14 @@
 import type { Store } from 'express-rate-limit';
 import type { EmergencyLevel } from '../config/index.js';
 
-/** Ended calls whose tokens must no longer work. Entries expire with the longest token lifetime. */
+/** Ended calls whose tokens must no longer work, each until its tokens expire. */
 export interface RevocationStore {
-  revokeCall(callId: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Refuses the call's tokens until `until` (seconds since the epoch: the latest expiry of its tokens).
+   * Takes effect on this replica before the promise settles; rejects when it could not be made durable or
+   * shared (a `SharedStateUnavailableError` when it is queued for Redis).
+   */
+  revokeCall(callId: string, until: number): Promise<void>;
   isRevoked(callId: string): Promise<boolean>;
 }
 

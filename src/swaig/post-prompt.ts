@@ -4,12 +4,43 @@ import { auditContext } from '../http/context.js';
 import { sendError, sendJsonText } from '../http/errors.js';
 import { sanitize, sensitiveSet } from '../observability/redact.js';
 import type { Runtime } from '../runtime.js';
+import { errorSummary } from '../state/outage-log.js';
+import { SharedStateUnavailableError } from '../state/redis-emergency.js';
 import { postPromptRoute } from './post-prompt-action.js';
 import { checkToken } from './token-check.js';
 
 const OK = JSON.stringify({ status: 'ok' });
 /** What SignalWire's SDKs answer to a post_prompt that is not the end of the call. */
 const SUCCESS = JSON.stringify({ success: true });
+
+/**
+ * The call is over: no token minted for it may be used again, on any replica, after any restart, until the
+ * last of them expires. Its tokens were minted with this TTL, so none outlives now + TTL; the post_prompt
+ * token's own expiry covers a TTL lowered since they were minted. Refused on this replica at once in every
+ * case; `stored` once durable (file or Redis), `queued` while Redis is down (written when it is back),
+ * `memory_only` when the state folder could not be written (logged).
+ */
+async function revoke(
+  rt: Runtime,
+  callId: string,
+  exp: number,
+): Promise<'stored' | 'queued' | 'memory_only'> {
+  const until = Math.max(exp, Math.floor(Date.now() / 1000) + rt.tokens.ttlSeconds);
+  try {
+    await rt.state.revocations.revokeCall(callId, until);
+    return 'stored';
+  } catch (err) {
+    if (err instanceof SharedStateUnavailableError) {
+      rt.reportOutage('revocation_write', err);
+      return 'queued';
+    }
+    rt.logger.error(
+      { call_id: callId, error: errorSummary(err) },
+      'revocation not written to SWML_STATE_DIR: kept in memory only (lost on restart)',
+    );
+    return 'memory_only';
+  }
+}
 
 export function postPromptHandler(rt: Runtime) {
   const redactAll = sensitiveSet();
@@ -20,8 +51,10 @@ export function postPromptHandler(rt: Runtime) {
     const route = postPromptRoute(body);
     const callId = route.callId;
     const ctx = auditContext(req, callId);
-    const { failure, session } = await checkToken(rt, req, 'post_prompt', callId);
-    if (failure !== undefined || callId === undefined) {
+    const { failure, session, claims } = await checkToken(rt, req, 'post_prompt', callId, {
+      endsCall: route.kind !== 'other',
+    });
+    if (failure !== undefined || claims === undefined || callId === undefined) {
       rt.audit.security('token_rejected', ctx, {
         function: 'post_prompt',
         reason: failure ?? 'wrong_call',
@@ -36,16 +69,9 @@ export function postPromptHandler(rt: Runtime) {
       );
       return sendJsonText(res, 200, SUCCESS);
     }
-    // The call is over: no token minted for it may be used again, on any replica.
-    let revoked = true;
-    try {
-      await rt.state.revocations.revokeCall(callId, rt.tokens.ttlSeconds);
-      // A call started by GET: its session ends too, so its tokens can never be bound to another call.
-      if (session !== undefined) await rt.state.revocations.revokeCall(session, rt.tokens.ttlSeconds);
-    } catch (err) {
-      revoked = false;
-      rt.reportOutage('revocation_write', err);
-    }
+    const revocation = await revoke(rt, callId, claims.exp);
+    // A call started by GET: its session ends too, so its tokens can never be bound to another call.
+    if (session !== undefined) await revoke(rt, session, claims.exp);
     const summary = route.summary;
     let details: Record<string, unknown> | undefined;
     try {
@@ -58,7 +84,8 @@ export function postPromptHandler(rt: Runtime) {
     rt.audit.event('call_end', ctx, {
       end: route.action,
       session_id: session,
-      tokens_revoked: revoked,
+      tokens_revoked: true,
+      revocation,
       summary_received: summary !== undefined,
       ...details,
     });

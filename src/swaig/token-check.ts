@@ -15,6 +15,8 @@ export type TokenRefusal = TokenFailure | 'revocation_unavailable' | 'binding_un
 export interface TokenCheck {
   failure?: TokenRefusal;
   session?: string;
+  /** The good token's claims (its expiry bounds how long an ended call must stay revoked). */
+  claims?: TokenClaims;
 }
 
 /** `__token` (what we mint) or `token` (accepted too); a repeated parameter is malformed. */
@@ -48,14 +50,17 @@ async function bindSession(
 /**
  * Verifies the request's token for `functionName` and the body's `call_id`, then that the call (and, for a
  * session token, its session) has not ended. No check is skipped: a missing token or call_id fails. The
- * failure reason is counted in `swml_auth_failures_total{layer="token"}`.
+ * failure reason is counted in `swml_auth_failures_total{layer="token"}`; a good token's claims come back.
  * If the revocation store cannot answer, the token is refused: for tools that move money we fail closed.
+ * `post_prompt` passes `endsCall`: ending a call that may already be ended only revokes again, so there
+ * an unanswerable revocation check lets the call end (SPEC 6.2: the call still ends while Redis is down).
  */
 export async function checkToken(
   rt: Runtime,
   req: Request,
   functionName: string,
   callId: string | undefined,
+  options: { endsCall?: boolean } = {},
 ): Promise<TokenCheck> {
   const token = tokenFrom(req);
   const claims = token === null ? 'malformed' : rt.tokens.verify(token, functionName, callId);
@@ -70,8 +75,11 @@ export async function checkToken(
         (session !== undefined && (await rt.state.revocations.isRevoked(session)));
       if (ended) failure = 'revoked';
     } catch (err) {
-      rt.reportOutage('revocation_check', err);
-      failure = 'revocation_unavailable';
+      if (options.endsCall) rt.reportOutage('end_call_check', err);
+      else {
+        rt.reportOutage('revocation_check', err);
+        failure = 'revocation_unavailable';
+      }
     }
   }
   if (failure !== undefined) {
@@ -80,5 +88,6 @@ export async function checkToken(
     rt.metrics.authFailures.inc({ layer: 'token', reason });
     return session === undefined ? { failure } : { failure, session };
   }
-  return session === undefined ? {} : { session };
+  if (typeof claims !== 'object') return { failure: claims };
+  return session === undefined ? { claims } : { claims, session };
 }

@@ -47,9 +47,21 @@ export function baseUrlResolver(config: Config): (req: Request) => string {
     }
     const port = req.socket.localPort ?? config.port;
     if (tlsBase) return port === 443 ? tlsBase : `${tlsBase}:${port}`;
-    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '');
-    const bare = hostHeader.startsWith('[') ? hostHeader.slice(1, -1) : hostHeader;
-    const local = bare === 'localhost' || isIP(bare) !== 0 ? hostHeader : 'localhost';
-    return `http://${local}:${port}`;
+    return `http://${localHost(req.headers.host)}:${port}`;
   };
+}
+
+const HOST_HEADER = /^(?:\[([0-9A-Fa-f:.]{2,45})\]|([0-9.]{7,15}|localhost))(?::\d{1,5})?$/;
+
+/**
+ * The Host header's host when it is exactly an IP literal or localhost (optional port), else `localhost`.
+ * An IPv6 literal counts only in brackets: `Host: ::1:3000` is ambiguous (address `::1:3000`, or `::1`
+ * and a port?) and, copied into a URL, gives a malformed one; so anything unusual becomes `localhost`.
+ */
+function localHost(header: string | undefined): string {
+  const match = header === undefined ? null : HOST_HEADER.exec(header);
+  if (match === null) return 'localhost';
+  const [, v6, other = 'localhost'] = match;
+  if (v6 !== undefined) return isIP(v6) === 6 ? `[${v6}]` : 'localhost';
+  return other === 'localhost' || isIP(other) === 4 ? other : 'localhost';
 }

@@ -91,8 +91,6 @@ describe('SignalWire request signatures (SIGNALWIRE_SIGNING_KEY + SWML_PROXY_URL
   });
 
   it('the query string is part of the signed URL (secure tool with its token)', async () => {
-    const swml = await request(app).get('/').auth(USER, PASSWORD).expect(200);
-    assert.equal(swml.status, 200);
     const doc = await post(
       app,
       '/',
@@ -111,12 +109,45 @@ describe('SignalWire request signatures (SIGNALWIRE_SIGNING_KEY + SWML_PROXY_URL
     await post(app, path, body, signRequest(KEY, `${BASE}${path}`, Buffer.from(body))).expect(200);
   });
 
-  it('GET of the SWML document is not affected; POST of it is', async () => {
-    const before = (await failures(app, 'missing')) + (await failures(app, 'invalid'));
-    await request(app).get('/').auth(USER, PASSWORD).expect(200);
-    assert.equal((await failures(app, 'missing')) + (await failures(app, 'invalid')), before);
-    await post(app, '/', '{}').expect(403);
+  it('the password alone mints no token: GET and POST of the SWML document and post_prompt need a signature', async () => {
+    const before = await failures(app, 'missing');
+    const get = await request(app).get('/').auth(USER, PASSWORD);
+    assert.equal(get.status, 403, 'an unsigned GET used to return the SWML with a token per secure tool');
+    assert.deepEqual(get.body, { error: 'forbidden' });
+    assert.ok(!get.text.includes('__token'));
+    await request(app).get('/?call_id=victim-call').auth(USER, PASSWORD).expect(403);
+    await post(app, '/', '{"call":{"call_id":"attacker-picked"}}').expect(403);
     await post(app, '/post_prompt', '{}').expect(403);
+    assert.equal(await failures(app, 'missing'), before + 4);
+    const line = logs.audit('security').at(-1);
+    assert.equal(line?.type, 'signature_rejected');
+  });
+
+  it('a GET signed over the public URL and an empty body is served; the query is part of the URL', async () => {
+    const empty = Buffer.alloc(0);
+    const res = await request(app)
+      .get('/')
+      .auth(USER, PASSWORD)
+      .set('X-SignalWire-Signature', signRequest(KEY, `${BASE}/`, empty))
+      .expect(200);
+    assert.ok(tokenFor(res.body, 'transfer_funds').token);
+    await request(app)
+      .get('/?a=1')
+      .auth(USER, PASSWORD)
+      .set('X-SignalWire-Signature', signRequest(KEY, `${BASE}/?a=1`, empty))
+      .expect(200);
+    const forged = [
+      signRequest(KEY, `${BASE}/`, empty), // for the URL without the query
+      signRequest(`${KEY}x`, `${BASE}/?a=1`, empty),
+      signRequest(KEY, 'https://evil.example/voice/?a=1', empty),
+    ];
+    for (const sig of forged)
+      await request(app).get('/?a=1').auth(USER, PASSWORD).set('X-SignalWire-Signature', sig).expect(403);
+  });
+
+  it("a signed GET's signature does not sign a POST with a body (replay with a chosen call_id)", async () => {
+    const getSig = signRequest(KEY, `${BASE}/`, Buffer.alloc(0));
+    await post(app, '/', '{"call":{"call_id":"attacker-picked"}}', getSig).expect(403);
   });
 
   it('Basic Auth still comes first (401 even with a good signature); the envelope is checked after (403, not 400)', async () => {

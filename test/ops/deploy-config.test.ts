@@ -258,6 +258,38 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  test('Redis (scale profile) persists: appendonly, fsync every second, its --dir on a named volume', () => {
+    const m = model([COMPOSE], ENV, ['--profile', 'scale']);
+    const redis = m.services.redis!;
+    const command = [(redis as { command?: string[] | string }).command].flat().join(' ');
+    assert.match(command, /--appendonly yes\b/, 'revocations must survive a Redis restart');
+    assert.match(command, /--appendfsync (everysec|always)\b/);
+    const dir = /--dir (\S+)/.exec(command)?.[1];
+    assert.ok(dir, 'an explicit --dir for the appendonly files');
+    const volume = (redis.volumes ?? []).find((v) => v.split(':')[1] === dir);
+    assert.ok(volume, `a volume at ${dir}: ${(redis.volumes ?? []).join(', ')}`);
+    assert.ok(m.volumes && volume.split(':')[0]! in m.volumes, 'a named volume (kept across re-creation)');
+    assert.equal(redis.read_only, true, 'still a read-only root filesystem');
+    const ci = readFileSync(join(ROOT, 'deploy', 'ci', 'redis.Dockerfile'), 'utf8');
+    assert.match(ci, new RegExp(`chown redis:redis ${dir}`), 'the CI image lets user redis write there');
+  });
+
+  test("the agent keeps revoked calls on a named volume at the image's SWML_STATE_DIR", () => {
+    const m = model([COMPOSE]);
+    const dockerfile = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
+    const dir = /^ENV SWML_STATE_DIR=(\S+)$/m.exec(dockerfile)?.[1];
+    assert.ok(dir, 'the image sets SWML_STATE_DIR');
+    assert.match(
+      dockerfile,
+      new RegExp(`mkdir -p ${dir} && chown 10001:10001 ${dir}`),
+      'writable by the agent user',
+    );
+    const volume = (m.services.agent!.volumes ?? []).find((v) => v.split(':')[1] === dir);
+    assert.ok(volume, `a volume at ${dir}`);
+    assert.ok(m.volumes && volume.split(':')[0]! in m.volumes, 'a named volume');
+    assert.equal(m.services.agent!.environment?.SWML_STATE_DIR, undefined, 'the image default is used');
+  });
+
   test('Grafana is served under /grafana/ with its own login, its password from .env', () => {
     const env = model([COMPOSE]).services.grafana!.environment ?? {};
     assert.equal(env.GF_SECURITY_ADMIN_PASSWORD, ENV.GRAFANA_ADMIN_PASSWORD);

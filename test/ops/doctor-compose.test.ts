@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { composeAgentEnv } from '../../src/cli/doctor-compose.js';
+import { COMPOSE_DEFAULTS, composeAgentEnv } from '../../src/cli/doctor-compose.js';
 import { ROOT } from '../helpers/agent-process.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { runCli } from '../integration/cli/run-cli.js';
@@ -49,6 +49,10 @@ describe('doctor --compose matches docker-compose.yml', () => {
       const modelled = composeAgentEnv(parseEnv(readFileSync(envFile, 'utf8')));
       assert.ok(Object.keys(modelled).length >= 7);
       for (const [name, value] of Object.entries(modelled)) assert.equal(String(agentEnv[name]), value, name);
+      // The defaults for what .env leaves unset: the compose file's AUDIT_LOG_FILE, the image's SWML_STATE_DIR.
+      assert.equal(agentEnv.AUDIT_LOG_FILE, COMPOSE_DEFAULTS.AUDIT_LOG_FILE);
+      const dockerfile = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
+      assert.match(dockerfile, new RegExp(`^ENV SWML_STATE_DIR=${COMPOSE_DEFAULTS.SWML_STATE_DIR}$`, 'm'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -24,6 +24,7 @@ const STRONG = {
   SWML_TOKEN_SECRET: 'Tk-secret-0a1b2c3d4e5f6789-QRSTUVWXYZ-ghijkl',
   SWML_ADMIN_TOKEN: 'Ad-admin-13579bdf02468ace-MNOPQRSTUV-uvwxyz',
   AUDIT_LOG_FILE: join(tmp, 'audit.log'),
+  SWML_STATE_DIR: join(tmp, 'state'),
   SWML_SSL_ENABLED: 'true',
   SWML_DOMAIN: HOST,
 };

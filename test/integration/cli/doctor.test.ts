@@ -16,6 +16,8 @@ const STRONG = {
   SWML_ADMIN_TOKEN: 'Ad-admin-13579bdf02468ace-MNOPQRSTUV-uvwxyz',
   SWML_PROXY_URL_BASE: 'https://agent.example.com',
   SWML_TRUST_PROXY: '1',
+  SIGNALWIRE_SIGNING_KEY: 'PSK-doctor-0123456789abcdef',
+  SWML_STATE_DIR: join(tmp, 'state'),
   AUDIT_LOG_FILE: join(tmp, 'audit.log'),
   METRICS_HOST: '127.0.0.1',
 };
@@ -24,6 +26,7 @@ const SECRET_VALUES = [
   STRONG.SWML_BASIC_AUTH_PASSWORD,
   STRONG.SWML_TOKEN_SECRET,
   STRONG.SWML_ADMIN_TOKEN,
+  STRONG.SIGNALWIRE_SIGNING_KEY,
   'hunter2',
 ];
 
@@ -46,7 +49,7 @@ describe('swml-guard doctor (subprocess)', () => {
   it('passes on a strong setup: exit 0, every check pass', async () => {
     const r = await runCli(['doctor'], { env: STRONG });
     assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /All 12 checks passed\./);
+    assert.match(r.stdout, /All 14 checks passed\./);
     assert.ok(!r.stdout.includes('\u001b['), 'no colors when stdout is not a TTY');
     for (const s of SECRET_VALUES) assert.ok(!r.stdout.includes(s));
   });
@@ -57,7 +60,7 @@ describe('swml-guard doctor (subprocess)', () => {
     assert.match(r.stdout, /FAIL {2}https +TLS is off/);
     assert.match(
       r.stdout,
-      /FAIL {2}basic_auth +SWML_BASIC_AUTH_PASSWORD has 7 characters; 32 or more are needed\n +fix: /,
+      /FAIL {2}basic_auth +SWML_BASIC_AUTH_PASSWORD must be at least 32 characters; got 7\n +fix: /,
     );
     assert.match(r.stdout, /FAIL {2}token_secret +SWML_TOKEN_SECRET is unset/);
     assert.match(r.stdout, /WARN {2}metrics_bind +METRICS_HOST=0\.0\.0\.0/);
@@ -83,6 +86,8 @@ describe('swml-guard doctor (subprocess)', () => {
       admin_endpoint: 'warn',
       tls_files: 'pass',
       alerting: 'pass',
+      signing: 'warn',
+      revocations: 'fail',
     });
     for (const c of a.doc.checks) assert.equal(c.fix === null, c.status === 'pass', c.id);
     const strong = await doctorJson(STRONG);

@@ -11,6 +11,8 @@ const STRONG = {
   SWML_TOKEN_SECRET: 'Tk-secret-0a1b2c3d4e5f6789-QRSTUVWXYZ-ghijkl',
   SWML_ADMIN_TOKEN: 'Ad-admin-13579bdf02468ace-MNOPQRSTUV-uvwxyz',
   SWML_PROXY_URL_BASE: 'https://agent.example.com',
+  SIGNALWIRE_SIGNING_KEY: 'PSK-doctor-unit-0123456789abcdef',
+  SWML_STATE_DIR: '/tmp/swml-doctor-unit-state',
   AUDIT_LOG_FILE: '/tmp/swml-doctor-unit-audit.log',
 };
 
@@ -80,7 +82,7 @@ describe('doctor checks', () => {
   it('secrets: unset, short, low variety, reused, rotation in progress; never the value', () => {
     const cases: [Record<string, string | undefined>, string, string, RegExp][] = [
       [{ SWML_BASIC_AUTH_PASSWORD: undefined }, 'basic_auth', 'fail', /is unset/],
-      [{ SWML_BASIC_AUTH_PASSWORD: 'short' }, 'basic_auth', 'fail', /has 5 characters/],
+      [{ SWML_BASIC_AUTH_PASSWORD: 'short' }, 'basic_auth', 'fail', /must be at least 32 characters; got 5/],
       [{ SWML_BASIC_AUTH_PASSWORD: 'ab'.repeat(20) }, 'basic_auth', 'fail', /only 2 distinct characters/],
       [
         { SWML_TOKEN_SECRET: STRONG.SWML_BASIC_AUTH_PASSWORD },
@@ -133,6 +135,20 @@ describe('doctor checks', () => {
     assert.equal(check('production_mode', { NODE_ENV: 'development' }).status, 'warn');
   });
 
+  it('signing: what the Basic Auth password alone opens, with and without SIGNALWIRE_SIGNING_KEY', () => {
+    const off = check('signing', { SIGNALWIRE_SIGNING_KEY: undefined });
+    assert.equal(off.status, 'warn');
+    assert.match(
+      off.message,
+      /anyone holding the Basic Auth password can fetch SWML for a call_id they pick/,
+    );
+    const on = check('signing', {});
+    assert.equal(on.status, 'pass');
+    assert.match(on.message, /the Basic Auth password alone mints no token/);
+    assert.ok(!on.message.includes(STRONG.SIGNALWIRE_SIGNING_KEY));
+    assert.equal(check('signing', { SWML_PROXY_URL_BASE: undefined }).status, 'fail');
+  });
+
   it('a ConfigError is the failing config check; typos of variable names warn', () => {
     const bad = check('config', { SWML_PROXY_URL_BASE: 'ftp://x' });
     assert.equal(bad.status, 'fail');
@@ -165,6 +181,8 @@ describe('doctor checks', () => {
         ['admin_endpoint', 'pass'],
         ['tls_files', 'pass'],
         ['alerting', 'pass'],
+        ['signing', 'pass'],
+        ['revocations', 'pass'],
       ],
     );
   });

@@ -1,9 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ConfigError, EXIT_CONFIG, loadConfig } from '../../../src/config/index.js';
-import { ROOT } from '../../helpers/agent-process.js';
+import { runToExit } from '../../helpers/agent-process.js';
 
 const STRONG_PASSWORD = 'prod-password-0123456789-abcdefghijkl';
 const STRONG_SECRET = 'prod-token-secret-0123456789-abcdefghij';
@@ -12,6 +10,7 @@ const PROD = {
   NODE_ENV: 'production',
   SWML_BASIC_AUTH_PASSWORD: STRONG_PASSWORD,
   SWML_TOKEN_SECRET: STRONG_SECRET,
+  SWML_STATE_DIR: '/tmp/swml-config-test-state',
 };
 
 /** Runs loadConfig and returns the ConfigError it must throw. */
@@ -41,7 +40,7 @@ describe('production mode refuses weak settings', () => {
   it('a generated password (SWML_BASIC_AUTH_PASSWORD unset)', () => {
     const err = refusal({ ...PROD, SWML_BASIC_AUTH_PASSWORD: '' });
     assert.equal(err.code, 'ERR_SWML_WEAK_PASSWORD');
-    assert.match(err.message, /NODE_ENV=production requires SWML_BASIC_AUTH_PASSWORD/);
+    assert.match(err.message, /SWML_BASIC_AUTH_PASSWORD is unset: NODE_ENV=production requires it/);
     assert.match(err.message, HINT);
   });
 
@@ -50,10 +49,7 @@ describe('production mode refuses weak settings', () => {
     assert.equal(short.length, 31);
     const err = refusal({ ...PROD, SWML_BASIC_AUTH_PASSWORD: short });
     assert.equal(err.code, 'ERR_SWML_WEAK_PASSWORD');
-    assert.match(
-      err.message,
-      /SWML_BASIC_AUTH_PASSWORD must be at least 32 characters in production; got 31/,
-    );
+    assert.match(err.message, /SWML_BASIC_AUTH_PASSWORD must be at least 32 characters; got 31/);
     assert.match(err.message, HINT);
     assert.ok(!err.message.includes(short));
     loadConfig({ env: { ...PROD, SWML_BASIC_AUTH_PASSWORD: `${short}x` } });
@@ -62,7 +58,7 @@ describe('production mode refuses weak settings', () => {
   it('a missing token secret', () => {
     const err = refusal({ ...PROD, SWML_TOKEN_SECRET: '' });
     assert.equal(err.code, 'ERR_SWML_WEAK_TOKEN_SECRET');
-    assert.match(err.message, /NODE_ENV=production requires SWML_TOKEN_SECRET/);
+    assert.match(err.message, /SWML_TOKEN_SECRET is unset: NODE_ENV=production requires it/);
     assert.match(err.message, HINT);
   });
 
@@ -257,41 +253,17 @@ describe('invalid values', () => {
 
 describe('production refusal from a real process', () => {
   it('NODE_ENV=production with a weak password: exit 78 and exactly one message line on stderr', async () => {
-    const { code, stderr, stdout } = await new Promise<{
-      code: number | null;
-      stderr: string;
-      stdout: string;
-    }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'main.ts')], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          NODE_ENV: 'production',
-          PORT: '0',
-          METRICS_PORT: '0',
-          HOST: '127.0.0.1',
-          SWML_BASIC_AUTH_PASSWORD: 'weak-pass',
-          SWML_TOKEN_SECRET: STRONG_SECRET,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let err = '';
-      let out = '';
-      child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        resolve({ code: c, stderr: err, stdout: out });
-      });
+    const { code, stderr, stdout } = await runToExit({
+      NODE_ENV: 'production',
+      SWML_BASIC_AUTH_PASSWORD: 'weak-pass',
+      SWML_TOKEN_SECRET: STRONG_SECRET,
     });
     assert.equal(code, 78);
     const lines = stderr.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, stderr);
     assert.match(
       lines[0] ?? '',
-      /^swml-guard: ERR_SWML_WEAK_PASSWORD: SWML_BASIC_AUTH_PASSWORD must be at least 32 characters in production; got 9\. Fix: generate one with `npx swml-guard secret`/,
+      /^swml-guard: ERR_SWML_WEAK_PASSWORD: SWML_BASIC_AUTH_PASSWORD must be at least 32 characters; got 9\. Fix: set a new SWML_BASIC_AUTH_PASSWORD; generate one with `npx swml-guard secret`/,
     );
     assert.ok(!stderr.includes('weak-pass') && !stdout.includes('weak-pass'));
     assert.equal(stdout, '', 'nothing else is printed');
