@@ -28,9 +28,22 @@ if (files.length === 0) {
 }
 const concurrency =
   process.env.TEST_CONCURRENCY ?? (suites.some((s) => s !== 'unit' && s !== 'integration') ? '1' : '2');
+// A test that fails can leave a child process or socket open; without these the file (and CI) would wait on it
+// forever. Every test gets at most 5 minutes unless it sets its own timeout, and each file's process exits once
+// its tests are done, whatever handles remain.
+const testTimeout = process.env.TEST_TIMEOUT_MS ?? '300000';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${testTimeout}`,
+    '--test-force-exit',
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

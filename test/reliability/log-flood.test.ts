@@ -137,6 +137,7 @@ async function auditedCall(agent: AgentProcess): Promise<void> {
   assert.equal(moved.status, 200);
   const pp = new URL(swml.sections.main[1].ai.post_prompt_url);
   const ended = await post(`${pp.pathname}${pp.search}`, {
+    action: 'post_conversation',
     call_id: CALL,
     post_prompt_data: { raw: 'done' },
   });

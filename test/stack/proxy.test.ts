@@ -208,3 +208,26 @@ test("nginx's access log has no token and no credentials", async () => {
   assert.ok(!log.includes(agent!.password), 'password in the access log');
   assert.ok(!log.includes(Buffer.from(`${agent!.user}:${agent!.password}`).toString('base64')));
 });
+
+// Last: it stops the agent. With the upstream down nginx logs a failed connect at `error` level, quoting the
+// request line (query included); the site's `error_log ... crit` must keep the token out of every log.
+test("with the agent down, nginx's error and access logs still hold no token (error_log crit)", async () => {
+  const res = await send(withAuth(`${base}/`, agent!), 'POST', { ca, body: callBody('call-nginx-down') });
+  const url = new URL(toolUrl(aiOf(res.json()), 'transfer_funds'));
+  const token = url.searchParams.get('__token') ?? '';
+  assert.ok(token.length > 20);
+  await agent!.stop();
+  const down = await send(url, 'POST', { ca, body: transferBody('call-nginx-down') });
+  assert.equal(down.status, 502, 'nginx could not reach the agent');
+  const accessLog = () => readFileSync(join(dir, 'swml-guard.access.log'), 'utf8');
+  await eventually('the 502 access line', () => /"POST \/swaig HTTP\/1\.1" 502/.test(accessLog()));
+  for (const file of ['swml-guard.access.log', 'swml-guard.error.log', 'error.log']) {
+    let text = '';
+    try {
+      text = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      continue; // nothing logged at all
+    }
+    assert.ok(!text.includes(token), `token in ${file}`);
+  }
+});

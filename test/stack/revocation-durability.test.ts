@@ -25,7 +25,7 @@ async function startCall(agent: AgentProcess, callId: string) {
     });
   const end = () =>
     send(withAuth(`${agent.baseUrl}${pathOf(ai.post_prompt_url)}`, agent), 'POST', {
-      body: { call_id: callId, post_prompt_data: { raw: 'done' } },
+      body: { action: 'post_conversation', call_id: callId, post_prompt_data: { raw: 'done' } },
     });
   return { ai, transfer, end };
 }
@@ -146,7 +146,7 @@ describe('Redis (appendonly, as the compose scale profile runs it)', () => {
     request(made.app)
       .post(pathOf(aiOf(swml as Record<string, unknown>).post_prompt_url))
       .auth(USER, PASSWORD)
-      .send({ call_id: callId, post_prompt_data: { raw: 'done' } });
+      .send({ action: 'post_conversation', call_id: callId, post_prompt_data: { raw: 'done' } });
 
   it('a revocation survives a Redis restart and the agent`s, and lasts until the token`s own expiry', async (t) => {
     const redis = await redisServer({ persistent: true });
