@@ -1,5 +1,5 @@
 // The production hardening checklist behind `swml-guard doctor`: one function per item, stable ids, no secret values.
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
 import {
@@ -12,6 +12,7 @@ import {
   type Check,
   type DoctorInput,
 } from './doctor-model.js';
+import { expandAuditPath } from '../observability/audit-file.js';
 import { alertingCheck } from './doctor-alerting.js';
 import { productionSecretFindings, secretCheck } from './doctor-secrets.js';
 import { signingCheck } from './doctor-signing.js';
@@ -97,20 +98,25 @@ function httpsCheck(input: DoctorInput): Check {
 function auditCheck(input: DoctorInput): Check {
   const file = setting(input, 'AUDIT_LOG_FILE');
   if (file !== undefined && input.compose)
-    return pass('audit_log', `audit events also go to ${file} (inside the agent container)`);
+    return pass('audit_log', `audit events also go to ${file} (inside the agent container, as audit.N.log)`);
   if (file === undefined)
     return warn(
       'audit_log',
       'AUDIT_LOG_FILE is unset: audit events go to stdout only',
-      'set AUDIT_LOG_FILE=/var/log/swml-guard/audit.log (a volume in compose)',
+      'set AUDIT_LOG_FILE=/var/log/swml-guard/%h/audit.log (a volume in compose; %h = host name, a file per replica)',
     );
+  // The agent writes audit.1.log, audit.2.log ... beside the name, creating missing folders (%h included).
+  const path = expandAuditPath(file);
+  let existing = dirname(path);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   try {
-    accessSync(existsSync(file) ? file : dirname(file), constants.W_OK);
-    return pass('audit_log', `audit events also go to ${file}`);
+    if (!statSync(existing).isDirectory()) throw new Error('not a folder');
+    accessSync(existing, constants.W_OK);
+    return pass('audit_log', `audit events also go to ${path.replace(/\.log$/, '')}.N.log`);
   } catch {
     return warn(
       'audit_log',
-      `AUDIT_LOG_FILE ${file} is not writable from here`,
+      `AUDIT_LOG_FILE ${file}: ${existing} is not writable from here`,
       'fine if that path exists only where the agent runs; else create its folder, writable by the agent user',
     );
   }

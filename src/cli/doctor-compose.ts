@@ -29,7 +29,7 @@ export function composeAgentEnv(env: Env): Record<string, string> {
  * image's `ENV SWML_STATE_DIR`). Checked against both files by test/ops/doctor-compose.test.ts.
  */
 export const COMPOSE_DEFAULTS: Readonly<Record<string, string>> = {
-  AUDIT_LOG_FILE: '/var/log/swml-guard/audit.log',
+  AUDIT_LOG_FILE: '/var/log/swml-guard/%h/audit.log',
   SWML_STATE_DIR: '/var/lib/swml-guard',
 };
 

@@ -178,7 +178,7 @@ export const ENV = {
   },
   AUDIT_LOG_FILE: {
     schema: text,
-    doc: 'audit log file besides stdout, mode 0600, rotated by size (`audit.log` -> `audit.1.log`, `audit.2.log`...)',
+    doc: 'audit log file besides stdout, mode 0600, rotated by size (`audit.log` -> `audit.1.log`, `audit.2.log`...); `%h` = host name (one file per replica)',
   },
   AUDIT_LOG_MAX_SIZE: {
     schema: fileSize,

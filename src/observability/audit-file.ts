@@ -1,5 +1,6 @@
 // AUDIT_LOG_FILE: audit lines written synchronously to size-rotated files (pino-roll), mode 0600.
 import { fchmod as fchmodCb, fstat as fstatCb } from 'node:fs';
+import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 
 const fchmod = promisify(fchmodCb);
@@ -11,7 +12,10 @@ import type { SonicBoom } from 'sonic-boom';
 type Sonic = SonicBoom & { fd: number; file: string | null; destroyed: boolean };
 
 export interface AuditFileOptions {
-  /** AUDIT_LOG_FILE: `dir/audit.log` writes `dir/audit.1.log`, `dir/audit.2.log`, ... (newest = current). */
+  /**
+   * AUDIT_LOG_FILE: `dir/audit.log` writes `dir/audit.1.log`, `dir/audit.2.log`, ... (newest = current);
+   * `%h` stands for the host name (expandAuditPath).
+   */
   path: string;
   /** Rotate when the current file reaches this many bytes (AUDIT_LOG_MAX_SIZE). */
   maxBytes: number;
@@ -27,6 +31,18 @@ export interface AuditFile {
   readonly ready: Promise<Error | undefined>;
   /** Writes what is pending and closes the file. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * `%h` in AUDIT_LOG_FILE becomes this host's name (a container's id in Docker, the pod's name in
+ * Kubernetes), cut to characters safe in a file name. Why: replicas that share one audit volume must not
+ * share one file. pino-roll counts only its own bytes and deletes the numbered files past its bound, so a
+ * busy replica deletes the file a quieter one is still writing, and every line the quieter one writes
+ * after that goes to a deleted file.
+ */
+export function expandAuditPath(path: string, host: string = hostname()): string {
+  const safe = host.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+  return path.replaceAll('%h', safe === '' || safe === '.' || safe === '..' ? 'host' : safe);
 }
 
 /** Lines written before the file is open (startup; serve() waits for it): kept, up to this many. */
@@ -49,7 +65,7 @@ export function openAuditFile(options: AuditFileOptions): AuditFile {
   const ready = (async (): Promise<Error | undefined> => {
     try {
       const s = (await pinoRoll({
-        file: options.path,
+        file: expandAuditPath(options.path),
         size: `${options.maxBytes}b`,
         limit: { count: options.files, removeOtherLogFiles: true },
         mkdir: true,

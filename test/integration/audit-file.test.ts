@@ -14,11 +14,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createBankAgent } from '../../src/demo/bank-agent.js';
 import { serve } from '../../src/http/serve.js';
+import { expandAuditPath, openAuditFile } from '../../src/observability/audit-file.js';
 import { PASSWORD, USER, swaigBody, testApp } from '../helpers/app.js';
 
 type App = ReturnType<typeof testApp>['app'];
@@ -205,5 +206,53 @@ describe('AUDIT_LOG_FILE', () => {
     const text = readAll(dir).join('\n');
     assert.match(text, /"caller":"\*\*\*4321"/);
     assert.ok(!text.includes('7654321'));
+  });
+
+  it('%h in AUDIT_LOG_FILE is the host name: one folder per replica on a shared volume', async (t) => {
+    const dir = tempDir(t);
+    const { app } = testApp({ env: { AUDIT_LOG_FILE: join(dir, '%h', 'audit.log') } });
+    assert.equal(await app.guard.runtime.logsReady, undefined);
+    await calls(app, 2, 'per-host');
+    await app.guard.close();
+    const folder = join(dir, expandAuditPath('%h'));
+    assert.deepEqual(readdirSync(dir), [expandAuditPath('%h')]);
+    assert.ok(readAll(folder).some((l) => l.includes('"call_id":"per-host-1"')));
+    assert.equal(expandAuditPath('/v/%h/audit.log', '3f2a9c1b7d4e'), '/v/3f2a9c1b7d4e/audit.log');
+    assert.equal(expandAuditPath('/v/%h/a-%h.log', 'pod/x y'), '/v/pod_x_y/a-pod_x_y.log', 'no / or space');
+    assert.equal(expandAuditPath('/v/%h/audit.log', '..'), '/v/host/audit.log', 'never a parent folder');
+    assert.equal(expandAuditPath('/v/audit.log', 'a'), '/v/audit.log');
+    assert.equal(expandAuditPath('%h', hostname()).length > 0, true);
+  });
+
+  // Measured with one shared file (the compose default before): a replica writing 40 lines for each line
+  // of a quieter one deleted the quieter one's current file while rotating; all 50 of its lines were lost.
+  it('two replicas at different rates on one volume, each on its own %h file: both keep their newest lines', async (t) => {
+    const dir = tempDir(t);
+    const open = (host: string) =>
+      openAuditFile({
+        path: expandAuditPath(join(dir, '%h', 'audit.log'), host),
+        maxBytes: 2048,
+        files: 3,
+        onHealth: () => undefined,
+      });
+    const busy = open('replica-busy');
+    const quiet = open('replica-quiet');
+    assert.equal(await busy.ready, undefined);
+    assert.equal(await quiet.ready, undefined);
+    const line = (w: string, i: number) => `${JSON.stringify({ audit: true, w, i, pad: 'x'.repeat(60) })}\n`;
+    let b = 0;
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 40; i++) busy.write(line('busy', b++));
+      quiet.write(line('quiet', round));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all([busy.close(), quiet.close()]);
+    const kept = (host: string) => readAll(join(dir, host)).map((l) => (JSON.parse(l) as { i: number }).i);
+    assert.deepEqual(
+      kept('replica-quiet'),
+      Array.from({ length: 30 }, (_, i) => i),
+      'the quiet replica lost nothing',
+    );
+    assert.equal(kept('replica-busy').at(-1), b - 1, "the busy replica's newest line is kept");
   });
 });

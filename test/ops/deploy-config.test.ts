@@ -221,7 +221,8 @@ describe('docker-compose.yml', () => {
 
   test('the agent writes its audit trail to its own volume by default (AUDIT_LOG_FILE)', () => {
     const agent = model([COMPOSE]).services.agent!;
-    assert.equal(agent.environment?.AUDIT_LOG_FILE, '/var/log/swml-guard/audit.log');
+    // One folder per container (%h): replicas on the shared volume never rotate or delete each other's file.
+    assert.equal(agent.environment?.AUDIT_LOG_FILE, '/var/log/swml-guard/%h/audit.log');
     assert.ok(
       (agent.volumes ?? []).some((v) => /^agent_audit:\/var\/log\/swml-guard(:rw)?$/.test(v)),
       String(agent.volumes),

@@ -131,7 +131,9 @@ describe('doctor checks', () => {
     const limits = check('rate_limits', { SWML_RATE_LIMIT: '1000000' });
     assert.equal(limits.status, 'warn');
     assert.match(limits.message, /SWML_RATE_LIMIT=1000000/);
-    assert.equal(check('audit_log', { AUDIT_LOG_FILE: '/proc/nope/audit.log' }).status, 'warn');
+    // Missing folders are created by the agent; a path under a file cannot be.
+    assert.equal(check('audit_log', { AUDIT_LOG_FILE: '/proc/version/audit.log' }).status, 'warn');
+    assert.equal(check('audit_log', { AUDIT_LOG_FILE: '/tmp/swml-doctor-unit/%h/audit.log' }).status, 'pass');
     assert.equal(check('production_mode', { NODE_ENV: 'development' }).status, 'warn');
   });
 
