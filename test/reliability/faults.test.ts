@@ -30,7 +30,7 @@ describe('faults', { timeout: 240_000 }, () => {
   it('SIGTERM under load: every accepted call gets its 200, /ready answers 503 while draining, exit 0', async () => {
     const agent = await startAgentProcess({
       entry: ENTRY,
-      env: { SLOW_MS: '500', SWML_CALLER_FUNCTION_LIMIT: '1000' },
+      env: { SLOW_MS: '3000', SWML_CALLER_FUNCTION_LIMIT: '1000' },
     });
     const inFlight = Array.from({ length: 30 }, () => call(agent, 'slow'));
     // One socket, busy with a slow call when SIGTERM arrives (so the drain keeps it open); a /ready written
@@ -43,7 +43,12 @@ describe('faults', { timeout: 240_000 }, () => {
     socket.write(
       `POST /swaig HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${authOf(agent)}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
     );
-    await sleep(200);
+    // SIGTERM once all 31 calls are inside the handler (accepted and read), not after a guess of how long that
+    // takes: a connection not yet accepted when the port closes is refused, which is not what this tests.
+    await eventually(
+      'all 31 slow calls in their handler',
+      () => agent.logs.filter((l) => l === 'slow started').length >= 31,
+    );
     const exit = agent.stop('SIGTERM');
     await sleep(100);
     socket.write('GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
