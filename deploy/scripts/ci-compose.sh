@@ -376,7 +376,7 @@ if [ "${SWML_CI_SCALE:-1}" = 1 ]; then
     case "$(in_replica "$r" "/swaig$TOOL_Q" "$body")" in "200 "*"Transferred \$5"*) accepted=$((accepted + 1)) ;; esac
   done
   if [ "$accepted" = 3 ] && [ -n "$QUERIES" ]; then pass "every replica accepts the token minted through Caddy"; else fail "every replica accepts the token minted through Caddy" "$accepted of 3"; fi
-  ended=$(in_replica "${REPLICAS[0]}" "/post_prompt$END_Q" "{\"call_id\":\"$CALL_ID\",\"post_prompt_data\":{\"raw\":\"done\"}}")
+  ended=$(in_replica "${REPLICAS[0]}" "/post_prompt$END_Q" "{\"action\":\"post_conversation\",\"call_id\":\"$CALL_ID\",\"post_prompt_data\":{\"raw\":\"done\"}}")
   refused=0
   for r in "${REPLICAS[@]:1}"; do
     case "$(in_replica "$r" "/swaig$TOOL_Q" "$body")" in "403 "*) refused=$((refused + 1)) ;; esac
