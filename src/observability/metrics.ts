@@ -159,6 +159,13 @@ export function createMetrics(options: MetricsOptions) {
 
   return {
     registry,
+    /** The auth-failure counters of one layer, one per reason, labels bound once. */
+    authFailureCounters(layer: AuthLayer): Readonly<Record<AuthReason, { inc(): void }>> {
+      return Object.fromEntries(AUTH_REASONS.map((r) => [r, authFailures.labels(layer, r)])) as Record<
+        AuthReason,
+        { inc(): void }
+      >;
+    },
     httpDuration,
     authFailures,
     functionCalls,

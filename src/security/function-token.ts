@@ -27,7 +27,7 @@ export interface TokenClaims {
   callId: string;
   /**
    * True when the token is bound to a session (SWML fetched without a call id), not to a call: it is valid
-   * only once the caller has bound that session to the request's call_id (src/swaig/token-check.ts).
+   * only once the caller has bound that session to the request's call_id (src/security/token.ts).
    */
   session: boolean;
   /** Expiry, seconds since the epoch. */

@@ -1,8 +1,9 @@
 // The one constant-time comparison: hash both sides to equal-length digests, then crypto.timingSafeEqual.
-import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
 
+/** SHA-256 in one call (`crypto.hash`, Node >= 20.12): no Hash object per digest. */
 function digest(value: string | Buffer): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /**
