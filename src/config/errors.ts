@@ -15,6 +15,13 @@ export class ConfigError extends Error {
   }
 }
 
+/** What one configuration rule found: an error stops startup (exit 78), a warning is logged once. */
+export interface ConfigFinding {
+  readonly level: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+}
+
 /** A setting that works but is risky; logged once at startup as a `config_warning` audit event. */
 export interface ConfigWarning {
   code: string;
