@@ -28,10 +28,5 @@ export interface ConfigWarning {
   message: string;
 }
 
-/** Shows a secret's shape without its value: `"****" (12 chars)`. */
-export function maskSecret(value: string): string {
-  return `"****" (${value.length} chars)`;
-}
-
 /** The fix we print for every secret that must be strong. */
 export const GENERATE_HINT = 'generate one with `npx swml-guard secret` or `openssl rand -base64 48`';

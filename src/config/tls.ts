@@ -1,10 +1,13 @@
 // Direct TLS (SWML_SSL_*): both files readable, a valid matching pair, and a domain; one rule for loadConfig and doctor.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { ConfigFinding } from './errors.js';
 
 export type TlsResult =
-  { enabled: false } | { enabled: true; cert: Buffer; key: Buffer } | { enabled: true; error: ConfigFinding };
+  | { enabled: false }
+  | { enabled: true; cert: Buffer; key: Buffer; certificate: X509Certificate }
+  | { enabled: true; error: ConfigFinding };
 
 /**
  * Never a silent fallback to HTTP: with SWML_SSL_ENABLED=true, a missing or unreadable file, a file that
@@ -39,18 +42,42 @@ export function tlsRule(t: {
   if (typeof cert === 'string') return fail('ERR_SWML_TLS_FILES', cert);
   const key = read('SWML_SSL_KEY_PATH', t.keyPath);
   if (typeof key === 'string') return fail('ERR_SWML_TLS_FILES', key);
-  try {
-    createSecureContext({ cert, key });
-  } catch {
+  const invalid = pairProblem(cert, key, t);
+  if (invalid !== undefined)
     return fail(
       'ERR_SWML_TLS_FILES',
-      'SWML_SSL_CERT_PATH and SWML_SSL_KEY_PATH are not a valid PEM certificate and matching private key.',
+      `SWML_SSL_CERT_PATH and SWML_SSL_KEY_PATH are not a valid PEM certificate and matching private key: ${invalid}.`,
     );
-  }
   if (!t.domain)
     return fail(
       'ERR_SWML_TLS_DOMAIN',
       "SWML_SSL_ENABLED=true requires SWML_DOMAIN (the certificate's host name).",
     );
-  return { enabled: true, cert, key };
+  return { enabled: true, cert, key, certificate: new X509Certificate(cert) };
+}
+
+/** Which of the two files is wrong, said by name (never their contents), or undefined when the pair works. */
+function pairProblem(
+  cert: Buffer,
+  key: Buffer,
+  t: { certPath: string | undefined; keyPath: string | undefined },
+): string | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch {
+    return `SWML_SSL_CERT_PATH ${JSON.stringify(t.certPath)} is not a PEM certificate`;
+  }
+  try {
+    if (!certificate.checkPrivateKey(createPrivateKey(key)))
+      return 'SWML_SSL_KEY_PATH is not the private key of the certificate';
+  } catch {
+    return `SWML_SSL_KEY_PATH ${JSON.stringify(t.keyPath)} is not a PEM private key`;
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch {
+    return 'Node cannot build a TLS context from them';
+  }
+  return undefined;
 }

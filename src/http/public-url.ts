@@ -8,7 +8,7 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /** A host name or IP literal with an optional port: what a forwarded host may look like. */
-export function isValidHost(value: string): boolean {
+function isValidHost(value: string): boolean {
   if (value.length === 0 || value.length > 261) return false;
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
   if (!match) return false;

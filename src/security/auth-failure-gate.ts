@@ -6,7 +6,7 @@ import { refusal, type Countable, type Refusal } from '../http/refusal.js';
 import type { OutageReporter } from '../state/outage-log.js';
 import { clientKeys, resetSeconds } from './client-key.js';
 
-export const AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
+const AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
 
 export interface AuthFailureGateOptions {
   limit: number;

@@ -5,7 +5,7 @@ import { refusal, type Countable } from '../http/refusal.js';
 import type { OutageReporter } from '../state/outage-log.js';
 import { clientKeys, resetSeconds } from './client-key.js';
 
-export const IP_WINDOW_MS = 60_000;
+const IP_WINDOW_MS = 60_000;
 
 export interface IpLimitOptions {
   limit: number;

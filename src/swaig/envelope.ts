@@ -2,7 +2,7 @@
 import { parseJsonObject } from '../http/json-body.js';
 import type { SwaigRequest } from '../agent/types.js';
 
-export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const STRING_FIELDS = [
   'call_id',
   'caller_id_num',
