@@ -19,8 +19,8 @@ export const DROPPED = Symbol('dropped');
  * @example
  * export function ipAllowList(allowed: readonly string[]): Unit {
  *   const set = new Set(allowed);
- *   const refusal = refusal403({ audit: 'ip_not_allowed' });
- *   return { name: 'ip-allow-list', run: (_req, _res, state) => (set.has(state.ip) ? undefined : refusal) };
+ *   const refused = refusal(403, { audit: 'ip_not_allowed' });
+ *   return { name: 'ip-allow-list', run: (_req, _res, state) => (set.has(state.ip) ? undefined : refused) };
  * }
  */
 export interface Unit {

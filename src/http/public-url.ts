@@ -32,7 +32,7 @@ function isValidHost(value: string): boolean {
  * Signatures (src/security/signature.ts) cover `<this base><path and query>`: the very URL the SWML gave
  * SignalWire, so the two cannot disagree. loadConfig makes sure that, with SIGNALWIRE_SIGNING_KEY set,
  * the rule stops at step 1 or 3 (settings only): a client's headers never choose the URL a signature is
- * checked against (config/checks.ts, `checkSigning`).
+ * checked against (src/config/transport.ts, `signingRule`).
  *
  * @example
  * const base = publicBaseUrl(config);
