@@ -1,12 +1,6 @@
 // Signed, self-contained function tokens bound to (key id, function, call_id, expiry, nonce).
-import {
-  createHmac,
-  createSecretKey,
-  randomBytes,
-  timingSafeEqual as equalBytes,
-  type KeyObject,
-} from 'node:crypto';
-import { sha256, timingSafeEqual } from './timing-safe.js';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { sha256, timingSafeEqual, timingSafeEqualBytes } from './timing-safe.js';
 import { CALL_ID, isSessionSubject } from './token-subject.js';
 
 /**
@@ -159,7 +153,7 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
       const exp = Number(expText);
       const expected = sign(secret, signingInput(kid, fn, boundCall, exp, nonce));
       // Both are 32 bytes (checked above): compared in constant time as they are, no digest needed.
-      if (!equalBytes(macBytes, expected)) return 'invalid';
+      if (!timingSafeEqualBytes(macBytes, expected)) return 'invalid';
       if (exp * 1000 <= now()) return 'expired';
       if (!timingSafeEqual(fn, functionName)) return 'wrong_function';
       if (callId === undefined || callId === '') return 'wrong_call';

@@ -23,4 +23,12 @@ export function timingSafeEqualDigest(supplied: string | Buffer, expectedDigest:
   return cryptoTimingSafeEqual(digest(supplied), expectedDigest);
 }
 
+/**
+ * Compares two byte strings of a length that is public (a MAC: always 32 bytes) in constant time, without
+ * digesting them first; different lengths are simply unequal.
+ */
+export function timingSafeEqualBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && cryptoTimingSafeEqual(a, b);
+}
+
 export { digest as sha256 };
