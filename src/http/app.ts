@@ -46,13 +46,14 @@ export function createApp(agent: AgentBase, options: AppOptions = {}): GuardApp 
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy > 0 ? config.trustProxy : false);
 
-  const respond = responder({ trustProxy: config.trustProxy, draining: () => app.guard.draining });
+  const respond = responder({ trustProxy: config.trustProxy });
   const ready = () => app.guard.ready && !app.guard.draining && !rt.auditBlocked();
   app.use(
     front({
       routes: agentRoutes(rt, respond, ready, options.units),
       unmatched: routeInfo('unmatched', rt.metrics),
       trustProxy: config.trustProxy,
+      draining: () => app.guard.draining,
       log: accessLog(rt.httpLogger, rt.accessRefusals),
       respond,
     }),

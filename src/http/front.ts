@@ -35,13 +35,16 @@ export function front(options: {
   routes: ReadonlyMap<string, Route>;
   unmatched: RouteInfo;
   trustProxy: number;
+  /** True while draining: answers to requests that arrive now close their connection. */
+  draining: () => boolean;
   log: HttpLogger;
   respond: Responder;
 }): RequestHandler {
-  const { routes, unmatched, trustProxy, log, respond } = options;
+  const { routes, unmatched, trustProxy, draining, log, respond } = options;
   return function frontMiddleware(req: Request, res: Response, next: NextFunction): void {
     const route = routes.get(routeKey(pathOf(req)));
     const state = new RequestState(requestId(req), clientIp(req, trustProxy), route?.info ?? unmatched);
+    state.closeConnection = draining();
     req.state = state;
     req.id = state.id;
     log(req, res);

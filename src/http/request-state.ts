@@ -40,6 +40,12 @@ export class RequestState {
   route: RouteInfo;
   /** Who and where, for every audit event of this request: request id, client address, call id. */
   readonly audit: AuditContext;
+  /**
+   * The answer closes the connection: the request arrived while draining (shutdown). Decided when it
+   * arrives, not when it is answered: a call accepted before SIGTERM keeps its connection, so a request
+   * already pipelined behind it (a probe of /ready) is still answered, with 503.
+   */
+  closeConnection = false;
   /** Flat [name, value, ...] headers every answer to this request carries (the per-IP RateLimit headers). */
   headers: string[] | undefined = undefined;
   /** The exact bytes received (signatures), once read. */

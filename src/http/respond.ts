@@ -46,11 +46,11 @@ function push(headers: string[], request: readonly string[], answer: readonly st
  * keep the connection alive, so a client refused before its body was read (no credentials, a limit, a
  * wrong method or route) could keep streaming gigabytes into the socket. With `Connection: close` Node
  * ends and destroys the socket once the answer is written; the body is never read. Bodyless refusals keep
- * their keep-alive. While draining (shutdown), every answer closes its connection.
+ * their keep-alive. While draining (shutdown), every request that arrives then is answered with close.
  *
  * HSTS only when the request really arrived over TLS (direct TLS, or the trusted hop said https).
  */
-export function responder(options: { trustProxy: number; draining: () => boolean }): Responder {
+export function responder(options: { trustProxy: number }): Responder {
   const plain = [...securityHeaders(), ...JSON_TYPE];
   const tls = [...plain, ...HSTS];
   const hops = options.trustProxy;
@@ -72,7 +72,7 @@ export function responder(options: { trustProxy: number; draining: () => boolean
       headers.push(...CLOSE);
       req.pause();
       res.once('finish', () => req.socket.destroySoon());
-    } else if (options.draining()) headers.push(...CLOSE);
+    } else if (state.closeConnection) headers.push(...CLOSE);
     res.writeHead(status, headers);
     res.end(body);
     state.route.observe(req.method, status, (performance.now() - state.started) / 1000);
