@@ -9,13 +9,18 @@ export interface RunRecord extends LoadResult {
   cpuUsPerReq: number;
 }
 
-/** Issue 8's targets: throughput as a share of bare Express (never asserted, only reported). */
+/**
+ * Issue 13's targets: throughput as a share of bare Express, judged by CPU per request (steadier than
+ * req/s on a shared machine); never asserted, only reported.
+ */
 const TARGETS: Record<string, number> = {
-  'swml-demo': 1.0,
+  'swml-demo': 0.8,
   'swml-50': 0.5,
-  'swaig-open': 1.0,
-  'swaig-secure': 0.9,
+  'swaig-open': 0.9,
+  'swaig-secure': 0.8,
 };
+/** At the fixed rate, the secure call's p99 may exceed bare Express' by this much. */
+const P99_MARGIN_MS = 2;
 const RSS_TARGET = 1.25;
 
 export interface SummaryRow {
@@ -90,7 +95,7 @@ export function printTable(rows: SummaryRow[]): void {
     `${r.rssVsExpress.toFixed(2)}${r.target === null ? '' : ` (${mark(r.rssVsExpress <= RSS_TARGET)})`}`,
     r.cpuUsPerReq.toFixed(0),
     r.cpuVsExpress.toFixed(2),
-    r.target === null ? '' : `>= ${r.target.toFixed(1)} (${mark(r.vsExpress >= r.target)})`,
+    r.target === null ? '' : `>= ${r.target.toFixed(1)} by CPU (${mark(r.cpuVsExpress >= r.target)})`,
     `${r.errors}/${r.non2xx}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
@@ -102,6 +107,6 @@ export function printTable(rows: SummaryRow[]): void {
 export function printFixedRate(f: { rate: number; express_p99_ms: number; secure_p99_ms: number }): void {
   const diff = f.secure_p99_ms - f.express_p99_ms;
   console.log(
-    `\nfixed rate ${f.rate} req/s: p99 bare Express ${f.express_p99_ms.toFixed(2)} ms, secure SWAIG ${f.secure_p99_ms.toFixed(2)} ms, difference ${diff.toFixed(2)} ms (target <= 1 ms: ${mark(diff <= 1)})`,
+    `\nfixed rate ${f.rate} req/s: p99 bare Express ${f.express_p99_ms.toFixed(2)} ms, secure SWAIG ${f.secure_p99_ms.toFixed(2)} ms, difference ${diff.toFixed(2)} ms (target <= ${P99_MARGIN_MS} ms: ${mark(diff <= P99_MARGIN_MS)})`,
   );
 }

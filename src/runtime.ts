@@ -38,10 +38,8 @@ export interface Runtime {
   readonly agent: AgentBase;
   readonly config: Config;
   readonly logger: Logger;
-  /** The access log's logger (its lines are dropped first under backpressure). */
-  readonly accessLogger: Logger;
-  /** The root of every `ctx.logger` (caller numbers masked, values redacted by meaning). */
-  readonly toolLogger: Logger;
+  /** pino-http's logger: access lines (dropped first under backpressure), `req.log` and `ctx.logger`. */
+  readonly httpLogger: Logger;
   /** Refused requests' access lines, aggregated per client and status. */
   readonly accessRefusals: RefusalAggregator;
   readonly audit: AuditLog;
@@ -104,8 +102,7 @@ export function createRuntime(agent: AgentBase, options: RuntimeOptions = {}): R
     agent,
     config,
     logger,
-    accessLogger: logs.access,
-    toolLogger: logs.tools,
+    httpLogger: logs.http,
     accessRefusals: accessRefusalLog,
     audit: auditLog,
     auditBlocked: () => logs.auditBlocked(),

@@ -1,13 +1,12 @@
-// Express Request additions, in one place.
+// Express Request additions, in one place (pino-http adds `id` and `log` to every IncomingMessage).
 import 'express';
+import type { RequestState } from './http/request-state.js';
 
 declare global {
   namespace Express {
     interface Request {
-      /** The exact bytes received (for signatures); set by jsonBody(). */
-      rawBody?: Buffer;
-      /** The request id (client X-Request-Id when plain, else a UUID); set first, by accessLog(). */
-      id?: string;
+      /** What the request carries through its pipeline; set first, by the front (src/http/front.ts). */
+      state: RequestState;
     }
   }
 }

@@ -1,12 +1,12 @@
 // The production hardening checklist behind `swml-guard doctor`: one function per item, stable ids, no secret values.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, isLoopback, loadConfig, transportWarnings } from '../config/index.js';
 import {
   fail,
-  isTrue,
   pass,
   setting,
+  transportSettings,
   warn,
   withDefault,
   type Check,
@@ -21,8 +21,6 @@ import { tlsCheck } from './doctor-tls.js';
 import { rateLimitCheck, secureToolsCheck } from './doctor-tools.js';
 
 export type { Check, CheckStatus, DoctorInput } from './doctor-model.js';
-
-const isLoopback = (h: string) => h === 'localhost' || h === '::1' || h.startsWith('127.');
 
 /** Warnings the other checks already cover; any other config warning is reported by `config`. */
 const COVERED = new Set([
@@ -67,31 +65,33 @@ function productionCheck(input: DoctorInput): Check {
   );
 }
 
+/** The config module's transport rule (WRN_SWML_HTTP_PROXY_URL, WRN_SWML_NO_TLS), judged for production. */
 function httpsCheck(input: DoctorInput): Check {
-  const base = setting(input, 'SWML_PROXY_URL_BASE');
-  if (isTrue(withDefault(input, 'SWML_SSL_ENABLED')))
-    return pass('https', 'direct TLS (SWML_SSL_ENABLED=true)');
-  if (base?.toLowerCase().startsWith('https://'))
-    return pass('https', 'webhook URLs use the https SWML_PROXY_URL_BASE');
+  const transport = transportSettings(input);
+  const codes = new Set(transportWarnings(transport).map((w) => w.code));
   const fix =
     'serve behind Caddy (docker compose) with SWML_PROXY_URL_BASE=https://<domain>, or set SWML_SSL_ENABLED=true';
-  if (base !== undefined)
+  if (
+    codes.has('WRN_SWML_HTTP_PROXY_URL') ||
+    (setting(input, 'SWML_PROXY_URL_BASE') && !transport.proxyUrlBase)
+  )
     return fail(
       'https',
       'SWML_PROXY_URL_BASE is not https: credentials and tokens travel in clear text',
       fix,
     );
-  if (Number(withDefault(input, 'SWML_TRUST_PROXY')) > 0) {
-    return warn(
+  if (codes.has('WRN_SWML_NO_TLS'))
+    return fail(
       'https',
-      'behind a proxy, but webhook URLs follow its X-Forwarded-Proto header',
-      'set SWML_PROXY_URL_BASE=https://<your public host>',
+      'TLS is off and no https SWML_PROXY_URL_BASE: credentials and tokens travel in clear text',
+      fix,
     );
-  }
-  return fail(
+  if (transport.tlsEnabled) return pass('https', 'direct TLS (SWML_SSL_ENABLED=true)');
+  if (transport.proxyUrlBase) return pass('https', 'webhook URLs use the https SWML_PROXY_URL_BASE');
+  return warn(
     'https',
-    'TLS is off and no https SWML_PROXY_URL_BASE: credentials and tokens travel in clear text',
-    fix,
+    'behind a proxy, but webhook URLs follow its X-Forwarded-Proto header',
+    'set SWML_PROXY_URL_BASE=https://<your public host>',
   );
 }
 
@@ -164,7 +164,7 @@ export function runChecks(input: DoctorInput): Check[] {
       'emergency switch reachable on the internal port (Bearer SWML_ADMIN_TOKEN)',
     ),
     tlsCheck({
-      enabled: isTrue(withDefault(input, 'SWML_SSL_ENABLED')),
+      enabled: transportSettings(input).tlsEnabled,
       certPath: setting(input, 'SWML_SSL_CERT_PATH'),
       keyPath: setting(input, 'SWML_SSL_KEY_PATH'),
       domain: setting(input, 'SWML_DOMAIN'),

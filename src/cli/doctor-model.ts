@@ -1,6 +1,6 @@
 // Shapes and helpers shared by the doctor checks: the check record, its input, and settings as config reads them.
 import type { AgentBase } from '../agent/agent-base.js';
-import { ENV, rawSetting, type EnvName } from '../config/index.js';
+import { ENV, parseSetting, proxyBaseRule, rawSetting, type EnvName } from '../config/index.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface Check {
@@ -49,4 +49,26 @@ export function withDefault(input: DoctorInput, name: EnvName): string {
   const spec = ENV[name];
   return setting(input, name) ?? ('default' in spec ? spec.default : '');
 }
-export const isTrue = (v: string) => ['true', '1', 'yes'].includes(v.toLowerCase());
+
+/**
+ * How webhooks reach the agent, parsed by the config module's own schemas and proxy-URL rule, for the
+ * transport rules doctor shares with loadConfig. A value that does not parse counts as unset here; the
+ * `config` item reports it.
+ */
+export function transportSettings(input: DoctorInput): {
+  tlsEnabled: boolean;
+  proxyUrlBase: string | undefined;
+  trustProxy: number;
+} {
+  const parsed = (name: EnvName): unknown => {
+    const p = parseSetting(input.env, input.overrides, name);
+    return 'error' in p ? undefined : p.value;
+  };
+  const raw = setting(input, 'SWML_PROXY_URL_BASE');
+  const base = raw === undefined ? undefined : proxyBaseRule(raw, false);
+  return {
+    tlsEnabled: parsed('SWML_SSL_ENABLED') === true,
+    proxyUrlBase: base !== undefined && 'url' in base ? base.url : undefined,
+    trustProxy: Number(parsed('SWML_TRUST_PROXY') ?? 0),
+  };
+}

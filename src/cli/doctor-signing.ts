@@ -1,11 +1,11 @@
 // Doctor's signing item: is SignalWire's request signature required, and what the Basic Auth password alone opens.
+import { signingRule } from '../config/index.js';
 import {
   fail,
-  isTrue,
   pass,
   setting,
+  transportSettings,
   warn,
-  withDefault,
   type Check,
   type DoctorInput,
 } from './doctor-model.js';
@@ -26,14 +26,12 @@ export function signingCheck(input: DoctorInput): Check {
       "set SIGNALWIRE_SIGNING_KEY to your SignalWire project's signing key; every webhook then needs SignalWire's signature",
     );
   }
-  const signedUrl =
-    setting(input, 'SWML_PROXY_URL_BASE') ??
-    (isTrue(withDefault(input, 'SWML_SSL_ENABLED')) ? setting(input, 'SWML_DOMAIN') : undefined);
-  if (signedUrl === undefined) {
+  const rule = signingRule({ ...transportSettings(input), signingKey: key });
+  if (rule !== undefined) {
     return fail(
       'signing',
-      'SIGNALWIRE_SIGNING_KEY is set, but not the public URL SignalWire signs: the agent refuses to start',
-      'set SWML_PROXY_URL_BASE=https://<your public host> (or direct TLS with SWML_DOMAIN)',
+      `SIGNALWIRE_SIGNING_KEY is set, but not the public URL SignalWire signs: the agent refuses to start (${rule.code})`,
+      'set SWML_PROXY_URL_BASE=https://<your public host> (or direct TLS with SWML_DOMAIN and no trusted proxy hop)',
     );
   }
   return pass(

@@ -15,15 +15,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** What one configuration rule found: an error stops startup (exit 78), a warning is logged once. */
+export interface ConfigFinding {
+  readonly level: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+}
+
 /** A setting that works but is risky; logged once at startup as a `config_warning` audit event. */
 export interface ConfigWarning {
   code: string;
   message: string;
-}
-
-/** Shows a secret's shape without its value: `"****" (12 chars)`. */
-export function maskSecret(value: string): string {
-  return `"****" (${value.length} chars)`;
 }
 
 /** The fix we print for every secret that must be strong. */

@@ -2,11 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ENV_NAMES } from './options.js';
-import { ConfigError, type ConfigWarning } from './errors.js';
+import { ConfigError, type ConfigFinding, type ConfigWarning } from './errors.js';
 import { parseAll, type ConfigOverrides, type Env } from './parse.js';
 import { secretFindings } from './secrets.js';
 import { suggestEnvNames } from './suggest.js';
-import { checkServerLimits, checkSigning, checkTls, parseProxyBase, riskWarnings } from './checks.js';
+import { serverLimitsRule } from './server-rule.js';
+import { tlsRule } from './tls.js';
+import { bindWarnings, proxyBaseRule, signingRule, transportWarnings } from './transport.js';
 import { revocationStoreRule } from './state-rule.js';
 
 export { ConfigError, EXIT_CONFIG, type ConfigWarning } from './errors.js';
@@ -22,66 +24,11 @@ export {
 } from './secrets.js';
 export { suggestEnvNames } from './suggest.js';
 export { revocationStoreRule } from './state-rule.js';
-
-export type EmergencyLevel = 'off' | 'secure' | 'all';
-
-/** The resolved, frozen configuration every layer is built from. */
-export interface Config {
-  readonly production: boolean;
-  readonly port: number;
-  readonly host: string;
-  readonly metricsPort: number;
-  readonly metricsHost: string;
-  readonly logLevel: string;
-  readonly basicAuth: {
-    readonly user: string;
-    readonly password: string;
-    readonly previousPassword: string | undefined;
-    readonly generated: boolean;
-  };
-  readonly token: {
-    readonly secret: string;
-    readonly previousSecret: string | undefined;
-    readonly ttlSeconds: number;
-    readonly generated: boolean;
-  };
-  /** Absolute http(s) URL without trailing slash, or undefined. */
-  readonly proxyUrlBase: string | undefined;
-  readonly trustProxy: number;
-  readonly domain: string | undefined;
-  readonly tls: { readonly enabled: boolean; readonly cert?: Buffer; readonly key?: Buffer };
-  readonly signingKey: string | undefined;
-  readonly maxRequestSize: number;
-  /** Body limit of the post_prompt route only: the end-of-call summary carries the whole conversation. */
-  readonly maxPostPromptSize: number;
-  readonly functionTimeoutMs: number;
-  /** Lame-duck time on shutdown: /ready answers 503 while requests are still served. */
-  readonly shutdownDelayMs: number;
-  /** Node server limits on the agent port (slow clients, connection floods). */
-  readonly server: {
-    readonly headersTimeoutMs: number;
-    readonly requestTimeoutMs: number;
-    readonly maxConnections: number;
-  };
-  readonly limits: {
-    readonly ip: number;
-    readonly authFailures: number;
-    readonly callerFunction: number;
-    readonly callerCall: number;
-    readonly callRate: number;
-  };
-  readonly emergencyMode: EmergencyLevel;
-  readonly disabledFunctions: readonly string[];
-  readonly adminToken: string | undefined;
-  readonly auditLogFile: string | undefined;
-  /** Rotation of the audit file: bytes per file, files kept. */
-  readonly auditLogRotation: { readonly maxBytes: number; readonly files: number };
-  readonly redisUrl: string | undefined;
-  /** Absolute folder for the durable revocation file (used only without Redis), or undefined. */
-  readonly stateDir: string | undefined;
-  readonly agentModule: string | undefined;
-  readonly warnings: readonly ConfigWarning[];
-}
+export { tlsRule, type TlsResult } from './tls.js';
+export { bindWarnings, isLoopback, proxyBaseRule, signingRule, transportWarnings } from './transport.js';
+export type { ConfigFinding } from './errors.js';
+export type { Config, EmergencyLevel } from './types.js';
+import type { Config } from './types.js';
 
 /**
  * Reads and validates the configuration. Throws one `ConfigError` (exit code 78) on the first bad setting.
@@ -98,24 +45,43 @@ export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } =
   const password = v.SWML_BASIC_AUTH_PASSWORD;
   const secret = v.SWML_TOKEN_SECRET;
   const findings = secretFindings(v, production, typos);
-  const fatal = findings.find((f) => f.level === 'error');
-  if (fatal) throw new ConfigError(fatal.code, `${fatal.message}. Fix: ${fatal.fix}.`);
+  const weak = findings.find((f) => f.level === 'error');
+  if (weak) throw new ConfigError(weak.code, `${weak.message}. Fix: ${weak.fix}.`);
   const secretWarnings: ConfigWarning[] = findings.map((f) => ({ code: f.code, message: `${f.message}.` }));
-  const tls = checkTls({
+  const tlsResult = tlsRule({
     enabled: v.SWML_SSL_ENABLED,
     certPath: v.SWML_SSL_CERT_PATH,
     keyPath: v.SWML_SSL_KEY_PATH,
     domain: v.SWML_DOMAIN,
   });
-  const proxyUrlBase =
-    v.SWML_PROXY_URL_BASE === undefined ? undefined : parseProxyBase(v.SWML_PROXY_URL_BASE, production);
-  checkSigning({ signingKey: v.SIGNALWIRE_SIGNING_KEY, proxyUrlBase, tlsEnabled: tls.enabled });
-  const stateWarning = revocationStoreRule({
-    production,
-    redisUrl: v.REDIS_URL,
-    stateDir: v.SWML_STATE_DIR,
-  });
-  if (stateWarning?.level === 'error') throw new ConfigError(stateWarning.code, stateWarning.message);
+  if ('error' in tlsResult) throw stop(tlsResult.error);
+  const tls: Config['tls'] = tlsResult.enabled
+    ? { enabled: true, cert: tlsResult.cert, key: tlsResult.key }
+    : { enabled: false };
+  const base =
+    v.SWML_PROXY_URL_BASE === undefined ? undefined : proxyBaseRule(v.SWML_PROXY_URL_BASE, production);
+  if (base !== undefined && 'error' in base) throw stop(base.error);
+  const proxyUrlBase = base?.url;
+  const transport = { tlsEnabled: tls.enabled, proxyUrlBase, trustProxy: v.SWML_TRUST_PROXY };
+  fatal(signingRule({ ...transport, signingKey: v.SIGNALWIRE_SIGNING_KEY }));
+  const server = {
+    headersTimeoutMs: v.SWML_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: v.SWML_REQUEST_TIMEOUT_MS,
+    maxConnections: v.SWML_MAX_CONNECTIONS,
+  };
+  fatal(serverLimitsRule(server));
+  const state = revocationStoreRule({ production, redisUrl: v.REDIS_URL, stateDir: v.SWML_STATE_DIR });
+  if (state?.level === 'error') fatal(state);
+  const typoWarnings = typos.map(([given, known]) => ({
+    code: 'WRN_SWML_UNKNOWN_ENV',
+    message: `${given} is not a swml-guard setting; did you mean ${known}?`,
+  }));
+  const warnings: ConfigWarning[] = [
+    ...typoWarnings,
+    ...secretWarnings,
+    ...[...transportWarnings(transport), ...bindWarnings({ host: v.HOST, metricsHost: v.METRICS_HOST })],
+    ...(state ? [state] : []),
+  ].map(({ code, message }) => ({ code, message }));
 
   const config: Config = {
     production,
@@ -145,11 +111,7 @@ export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } =
     maxPostPromptSize: v.SWML_MAX_POST_PROMPT_SIZE,
     functionTimeoutMs: v.SWML_FUNCTION_TIMEOUT_MS,
     shutdownDelayMs: v.SWML_SHUTDOWN_DELAY_MS,
-    server: checkServerLimits({
-      headersTimeoutMs: v.SWML_HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: v.SWML_REQUEST_TIMEOUT_MS,
-      maxConnections: v.SWML_MAX_CONNECTIONS,
-    }),
+    server,
     limits: {
       ip: v.SWML_RATE_LIMIT,
       authFailures: v.SWML_AUTH_FAILURE_LIMIT,
@@ -165,11 +127,19 @@ export function loadConfig(options: { env?: Env; overrides?: ConfigOverrides } =
     redisUrl: v.REDIS_URL,
     stateDir: v.SWML_STATE_DIR === undefined ? undefined : resolve(v.SWML_STATE_DIR),
     agentModule: v.AGENT_MODULE,
-    warnings: [],
+    warnings,
   };
-  const warnings = riskWarnings(config, typos, secretWarnings);
-  if (stateWarning) warnings.push({ code: stateWarning.code, message: stateWarning.message });
-  return deepFreeze({ ...config, warnings });
+  return deepFreeze(config);
+}
+
+/** The ConfigError (exit 78) for an error finding. */
+function stop(finding: ConfigFinding): ConfigError {
+  return new ConfigError(finding.code, finding.message);
+}
+
+/** Stops startup on an error finding; a warning or nothing passes. */
+function fatal(finding: ConfigFinding | undefined): void {
+  if (finding?.level === 'error') throw stop(finding);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -17,10 +17,13 @@ export const ERRORS = {
 
 export type ErrorStatus = keyof typeof ERRORS;
 
+/** `{"error":"<text>"}`, serialised once by whoever precomputes it. */
+export const errorBody = (text: string): string => JSON.stringify({ error: text });
+
 /** Precomputed bodies: error answers cost one write. */
-const BODIES = Object.fromEntries(
-  Object.entries(ERRORS).map(([k, v]) => [k, JSON.stringify({ error: v })]),
-) as Record<string, string>;
+export const ERROR_BODIES = Object.fromEntries(
+  Object.entries(ERRORS).map(([k, v]) => [k, errorBody(v)]),
+) as Record<ErrorStatus, string>;
 
 /** The 4xx status Express or a body parser attached to an error (`err.status`), if it is one we answer. */
 export function clientErrorStatus(err: unknown): ErrorStatus | undefined {
@@ -31,37 +34,28 @@ export function clientErrorStatus(err: unknown): ErrorStatus | undefined {
 }
 
 /** A request that announced a body (chunked, or a non-zero Content-Length) which has not been read to its end. */
-function unreadBody(req: IncomingMessage): boolean {
+export function unreadBody(req: IncomingMessage): boolean {
   if (req.complete) return false;
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
- * Why close: after answering, Node reads and discards the rest of an unread body to keep the connection
- * alive, so a client refused before its body was read (no credentials, a limit, a wrong method or route)
- * could keep streaming gigabytes into the socket. With `Connection: close` Node ends and destroys the
- * socket once the answer is written; the body is never read. Bodyless refusals keep their keep-alive.
+ * Sends JSON text on the internal port (the agent port answers through src/http/respond.ts). A refusal
+ * sent before the request's body was read closes the connection, for the reason given there.
  */
-function closeAfterAnswer(req: IncomingMessage, res: Response): void {
-  res.setHeader('Connection', 'close');
-  req.pause();
-  res.once('finish', () => req.socket.destroySoon());
-}
-
-/**
- * Sends `{"error": "<text>"}`; `text` defaults to the status' standard text. A refusal sent before the
- * request's body was read closes the connection (see closeAfterAnswer).
- */
-export function sendError(res: Response, status: ErrorStatus, text?: string): void {
+export function sendJson(res: Response, status: number, json: string): void {
   if (res.headersSent) return;
-  if (unreadBody(res.req)) closeAfterAnswer(res.req, res);
+  if (unreadBody(res.req)) {
+    res.setHeader('Connection', 'close');
+    res.req.pause();
+    res.once('finish', () => res.req.socket.destroySoon());
+  }
   res.status(status).type('application/json');
-  res.end(text === undefined ? BODIES[status] : JSON.stringify({ error: text }));
+  res.end(json);
 }
 
-/** Sends a JSON text that is already serialised. */
-export function sendJsonText(res: Response, status: number, json: string): void {
-  res.status(status).setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(json);
+/** Sends `{"error": "<text>"}`; `text` defaults to the status' standard text. */
+export function sendError(res: Response, status: ErrorStatus, text?: string): void {
+  sendJson(res, status, text === undefined ? ERROR_BODIES[status] : errorBody(text));
 }

@@ -4,9 +4,13 @@ import type { EmergencyLevel } from '../config/index.js';
 import type { Runtime } from '../runtime.js';
 import { SharedStateUnavailableError } from '../state/redis-emergency.js';
 import { timingSafeEqual } from '../security/timing-safe.js';
-import { jsonBody } from './body.js';
+import { readBody } from './body.js';
 import { auditContext, requestId } from './context.js';
-import { clientErrorStatus, sendError } from './errors.js';
+import { clientErrorStatus, sendError, sendJson } from './errors.js';
+import { parseJson } from './json-body.js';
+import { compose } from './pipeline.js';
+import { RequestState } from './request-state.js';
+import { routeInfo } from './route-info.js';
 
 const LEVELS = new Set<EmergencyLevel>(['off', 'secure', 'all']);
 
@@ -74,7 +78,17 @@ export function internalApp(rt: Runtime): Express {
       res.setHeader('WWW-Authenticate', 'Bearer realm="swml-guard-admin"');
       sendError(res, 401);
     });
-    admin.use(jsonBody({ limit: 16 * 1024 }));
+    // The agent port's body steps (read, parse); a refusal here is a plain error answer, not audited.
+    const info = routeInfo('/admin', rt.metrics);
+    const body = compose(
+      [readBody({ limit: 16 * 1024 }), parseJson()],
+      (_req, _res, _state, next) => next(),
+      (_req, res, _state, refused) => sendJson(res, refused.status, refused.body),
+    );
+    admin.use(function adminBody(req: Request, res: Response, next: NextFunction) {
+      req.state = new RequestState(typeof req.id === 'string' ? req.id : '', req.ip ?? 'unknown', info);
+      body(req, res, next);
+    });
     admin.get('/status', (_req, res) => void res.json(statusOf(rt)));
     admin.post('/emergency', async (req, res) => {
       const { level, reason } = req.body as { level?: unknown; reason?: unknown };

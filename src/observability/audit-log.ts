@@ -32,12 +32,7 @@ export interface AuditLog {
 }
 
 /** Refusals that an unauthenticated client can repeat at will: aggregated per client and kind. */
-export const AGGREGATED_REFUSALS = new Set([
-  'auth_failure',
-  'rate_limited',
-  'signature_rejected',
-  'token_rejected',
-]);
+const AGGREGATED_REFUSALS = new Set(['auth_failure', 'rate_limited', 'signature_rejected', 'token_rejected']);
 /** Detail fields that tell kinds of one refusal apart (each has a bounded set of values). */
 const KIND_FIELDS = ['limiter', 'layer', 'reason', 'function'] as const;
 

@@ -2,8 +2,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DROP_STREAMS } from './log-sink.js';
 
-export const AUTH_LAYERS = ['basic', 'token', 'signature'] as const;
-export const AUTH_REASONS = [
+const AUTH_LAYERS = ['basic', 'token', 'signature'] as const;
+const AUTH_REASONS = [
   'missing',
   'invalid',
   'malformed',
@@ -22,8 +22,8 @@ export const FUNCTION_OUTCOMES = [
   'rate_limited',
   'emergency_blocked',
 ] as const;
-export const CALL_OUTCOMES = ['ok', 'limited', 'emergency'] as const;
-export const LIMITERS = ['ip', 'auth', 'caller', 'call', 'global'] as const;
+const CALL_OUTCOMES = ['ok', 'limited', 'emergency'] as const;
+const LIMITERS = ['ip', 'auth', 'caller', 'call', 'global'] as const;
 /** Built-in `security` audit types; tools add theirs through `AgentBase.declareSecurityEvent()`. */
 export const SECURITY_EVENTS = [
   'auth_failure',
@@ -37,8 +37,6 @@ export const SECURITY_EVENTS = [
 export type AuthLayer = (typeof AUTH_LAYERS)[number];
 export type AuthReason = (typeof AUTH_REASONS)[number];
 export type FunctionOutcome = (typeof FUNCTION_OUTCOMES)[number];
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
-export type Limiter = (typeof LIMITERS)[number];
 
 export interface MetricsOptions {
   functions: readonly { name: string; secure: boolean }[];
@@ -159,6 +157,13 @@ export function createMetrics(options: MetricsOptions) {
 
   return {
     registry,
+    /** The auth-failure counters of one layer, one per reason, labels bound once. */
+    authFailureCounters(layer: AuthLayer): Readonly<Record<AuthReason, { inc(): void }>> {
+      return Object.fromEntries(AUTH_REASONS.map((r) => [r, authFailures.labels(layer, r)])) as Record<
+        AuthReason,
+        { inc(): void }
+      >;
+    },
     httpDuration,
     authFailures,
     functionCalls,

@@ -3,22 +3,6 @@ import { isCardNumber, maskCards } from './card.js';
 import { DEFAULT_FIELDS, compact, fieldClassifier, type FieldClassifier } from './field-names.js';
 import { LOG_LIMITS, clip } from './limits.js';
 
-/** Argument fields always redacted (SPEC 8), besides every name that means the same (field-names.ts). */
-export const DEFAULT_SENSITIVE_FIELDS = [
-  'password',
-  'passcode',
-  'pin',
-  'ssn',
-  'credit_card',
-  'card_number',
-  'cvv',
-  'cvc',
-  'account_password',
-  'verification_code',
-  'secret',
-  'token',
-] as const;
-
 export const REDACTED = '[REDACTED]';
 const TRUNCATED = '[Truncated]';
 

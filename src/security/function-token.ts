@@ -1,6 +1,6 @@
 // Signed, self-contained function tokens bound to (key id, function, call_id, expiry, nonce).
-import { createHmac, randomBytes } from 'node:crypto';
-import { sha256, timingSafeEqual } from './timing-safe.js';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { sha256, timingSafeEqual, timingSafeEqualBytes } from './timing-safe.js';
 import { CALL_ID, isSessionSubject } from './token-subject.js';
 
 /**
@@ -27,7 +27,7 @@ export interface TokenClaims {
   callId: string;
   /**
    * True when the token is bound to a session (SWML fetched without a call id), not to a call: it is valid
-   * only once the caller has bound that session to the request's call_id (src/swaig/token-check.ts).
+   * only once the caller has bound that session to the request's call_id (src/security/token.ts).
    */
   session: boolean;
   /** Expiry, seconds since the epoch. */
@@ -117,12 +117,15 @@ function signingInput(kid: string, fn: string, callId: string, exp: number, nonc
  */
 export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
   const now = options.now ?? Date.now;
-  const keys = new Map<string, string>();
-  keys.set(keyId(options.secret), options.secret);
-  if (options.previousSecret) keys.set(keyId(options.previousSecret), options.previousSecret);
+  // HMAC keys imported once (a KeyObject), not from the secret string on every mint and verify.
+  const keys = new Map<string, KeyObject>();
+  keys.set(keyId(options.secret), createSecretKey(Buffer.from(options.secret)));
+  if (options.previousSecret)
+    keys.set(keyId(options.previousSecret), createSecretKey(Buffer.from(options.previousSecret)));
   const currentKid = keyId(options.secret);
+  const currentKey = keys.get(currentKid) as KeyObject;
   const nextNonce = noncePool();
-  const sign = (secret: string, input: string) => createHmac('sha256', secret).update(input).digest();
+  const sign = (key: KeyObject, input: string) => createHmac('sha256', key).update(input).digest();
 
   return {
     ttlSeconds: options.ttlSeconds,
@@ -130,7 +133,7 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
       const exp = Math.floor(now() / 1000) + options.ttlSeconds;
       const nonce = nextNonce();
       const payload = Buffer.from(`${functionName}\n${callId}\n${exp}\n${nonce}`).toString('base64url');
-      const mac = sign(options.secret, signingInput(currentKid, functionName, callId, exp, nonce));
+      const mac = sign(currentKey, signingInput(currentKid, functionName, callId, exp, nonce));
       return `${currentKid}.${payload}.${mac.toString('base64url')}`;
     },
     verify(token, functionName, callId) {
@@ -140,7 +143,8 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
       if (parts.length !== 3) return 'malformed';
       const [kid = '', payload = '', mac = ''] = parts;
       const payloadBytes = canonicalBase64url(payload);
-      if (payloadBytes === undefined || canonicalBase64url(mac)?.length !== MAC_BYTES) return 'malformed';
+      const macBytes = canonicalBase64url(mac);
+      if (payloadBytes === undefined || macBytes?.length !== MAC_BYTES) return 'malformed';
       const fields = payloadBytes.toString('utf8').split('\n');
       if (fields.length !== 4 || !/^\d{1,12}$/.test(fields[2] ?? '')) return 'malformed';
       const [fn = '', boundCall = '', expText = '', nonce = ''] = fields;
@@ -148,7 +152,8 @@ export function functionTokens(options: FunctionTokensOptions): FunctionTokens {
       if (secret === undefined) return 'unknown_key';
       const exp = Number(expText);
       const expected = sign(secret, signingInput(kid, fn, boundCall, exp, nonce));
-      if (!timingSafeEqual(Buffer.from(mac, 'base64url'), expected)) return 'invalid';
+      // Both are 32 bytes (checked above): compared in constant time as they are, no digest needed.
+      if (!timingSafeEqualBytes(macBytes, expected)) return 'invalid';
       if (exp * 1000 <= now()) return 'expired';
       if (!timingSafeEqual(fn, functionName)) return 'wrong_function';
       if (callId === undefined || callId === '') return 'wrong_call';

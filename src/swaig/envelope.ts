@@ -1,8 +1,8 @@
 // The SWAIG request envelope: shape checks (400 on failure) and argument extraction (SPEC 6.1).
-import { parseJsonObject } from '../http/body.js';
+import { parseJsonObject } from '../http/json-body.js';
 import type { SwaigRequest } from '../agent/types.js';
 
-export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const STRING_FIELDS = [
   'call_id',
   'caller_id_num',

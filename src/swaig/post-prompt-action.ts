@@ -13,7 +13,7 @@ export type PostPromptRoute =
   | { kind: 'end'; action: string; callId: string | undefined; summary: unknown }
   | { kind: 'other'; action: string; callId: string | undefined };
 
-export const AI_COMPLETE = 'calling.call.ai.complete';
+const AI_COMPLETE = 'calling.call.ai.complete';
 const ACTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -1,17 +1,36 @@
-// The post_prompt route: token-checked; the end of a call revokes its tokens and hands the summary to onSummary().
+// The post_prompt route's last step: the end of a call revokes its tokens and hands the summary to onSummary().
 import type { Request, Response } from 'express';
-import { auditContext } from '../http/context.js';
-import { sendError, sendJsonText } from '../http/errors.js';
+import type { Handler, Unit } from '../http/pipeline.js';
+import type { RequestState, TokenGrant } from '../http/request-state.js';
+import type { Responder } from '../http/respond.js';
 import { sanitize, sensitiveSet } from '../observability/redact.js';
 import type { Runtime } from '../runtime.js';
 import { errorSummary } from '../state/outage-log.js';
 import { SharedStateUnavailableError } from '../state/redis-emergency.js';
-import { postPromptRoute } from './post-prompt-action.js';
-import { checkToken } from './token-check.js';
+import type { TokenSubject } from '../security/token.js';
+import { postPromptRoute, type PostPromptRoute } from './post-prompt-action.js';
 
 const OK = JSON.stringify({ status: 'ok' });
 /** What SignalWire's SDKs answer to a post_prompt that is not the end of the call. */
 const SUCCESS = JSON.stringify({ success: true });
+
+/** The post's meaning (post-prompt-action.ts) and its call id, before the token is checked. */
+export function postPromptAction(): Unit {
+  return {
+    name: 'post-prompt-action',
+    run(_req, _res, state) {
+      state.ending = postPromptRoute(state.body ?? {});
+      state.setCallId(state.ending.callId);
+      return undefined;
+    },
+  };
+}
+
+/** What a post_prompt's token must be for: `post_prompt`, the post's call id; ending the call or not. */
+export function postPromptSubject(state: RequestState): TokenSubject {
+  const ending = state.ending as PostPromptRoute;
+  return { functionName: 'post_prompt', callId: ending.callId, endsCall: ending.kind !== 'other' };
+}
 
 /**
  * The call is over: no token minted for it may be used again, on any replica, after any restart, until the
@@ -42,53 +61,39 @@ async function revoke(
   }
 }
 
-export function postPromptHandler(rt: Runtime) {
+export function postPromptHandler(rt: Runtime, respond: Responder): Handler {
   const redactAll = sensitiveSet();
 
-  return async function postPrompt(req: Request, res: Response): Promise<void> {
-    const body = req.body as Record<string, unknown>;
-    // Only post_conversation or the calling.call.ai.complete envelope end the call (see post-prompt-action.ts).
-    const route = postPromptRoute(body);
-    const callId = route.callId;
-    const ctx = auditContext(req, callId);
-    const { failure, session, claims } = await checkToken(rt, req, 'post_prompt', callId, {
-      endsCall: route.kind !== 'other',
-    });
-    if (failure !== undefined || claims === undefined || callId === undefined) {
-      rt.audit.security('token_rejected', ctx, {
-        function: 'post_prompt',
-        reason: failure ?? 'wrong_call',
-        session_id: session,
-      });
-      return sendError(res, 403);
-    }
-    if (route.kind === 'other') {
-      rt.logger.info(
-        { call_id: callId, request_id: ctx.request_id, action: route.action },
+  return async function postPrompt(req: Request, res: Response, state: RequestState): Promise<void> {
+    const ending = state.ending as PostPromptRoute;
+    const { exp, session } = state.token as TokenGrant;
+    const callId = ending.callId as string; // the token unit refused a post without one
+    if (ending.kind === 'other') {
+      req.log.info(
+        { call_id: callId, request_id: state.id, action: ending.action },
         'post_prompt action answered; the call goes on and its tokens stay valid',
       );
-      return sendJsonText(res, 200, SUCCESS);
+      return respond.json(req, res, state, 200, SUCCESS);
     }
-    const revocation = await revoke(rt, callId, claims.exp);
+    const revocation = await revoke(rt, callId, exp);
     // A call started by GET: its session ends too, so its tokens can never be bound to another call.
-    if (session !== undefined) await revoke(rt, session, claims.exp);
-    const summary = route.summary;
+    if (session !== undefined) await revoke(rt, session, exp);
     let details: Record<string, unknown> | undefined;
     try {
-      const returned = await rt.agent.summaryHandler?.(summary, body);
+      const returned = await rt.agent.summaryHandler?.(ending.summary, state.body ?? {});
       if (returned !== null && typeof returned === 'object')
         details = sanitize(returned, redactAll) as Record<string, unknown>;
     } catch (err) {
-      rt.logger.error({ err, call_id: callId }, 'onSummary handler failed');
+      req.log.error({ err, call_id: callId }, 'onSummary handler failed');
     }
-    rt.audit.event('call_end', ctx, {
-      end: route.action,
+    rt.audit.event('call_end', state.audit, {
+      end: ending.action,
       session_id: session,
       tokens_revoked: true,
       revocation,
-      summary_received: summary !== undefined,
+      summary_received: ending.summary !== undefined,
       ...details,
     });
-    sendJsonText(res, 200, OK);
+    respond.json(req, res, state, 200, OK);
   };
 }

@@ -31,7 +31,7 @@ function reason(e: ErrorObject): string {
 }
 
 /** Joins distinct reasons, bounded in count and length. */
-export function boundedReasons(reasons: Iterable<string>): string {
+function boundedReasons(reasons: Iterable<string>): string {
   const distinct = [...new Set(reasons)];
   const shown = distinct.slice(0, MAX_REASONS).map((r) => cut(r, MAX_REASON));
   const more = distinct.length - shown.length;

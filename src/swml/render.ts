@@ -21,7 +21,7 @@ export function userinfo(user: string, password: string): string {
 }
 
 /** Puts credentials into a base URL: `https://host/x` -> `https://user:p%40ss@host/x`. */
-export function withCredentials(baseUrl: string, credentials: string): string {
+function withCredentials(baseUrl: string, credentials: string): string {
   const i = baseUrl.indexOf('://') + 3;
   return `${baseUrl.slice(0, i)}${credentials}${baseUrl.slice(i)}`;
 }

@@ -5,11 +5,11 @@ import type { Request } from 'express';
 import { isIP } from 'node:net';
 import request from 'supertest';
 import { loadConfig } from '../../../src/config/index.js';
-import { baseUrlResolver } from '../../../src/swml/base-url.js';
+import { publicBaseUrl } from '../../../src/http/public-url.js';
 import { PASSWORD, TOKEN_SECRET, USER, testApp, tokenFor } from '../../helpers/app.js';
 
 const PORT = 3000;
-const resolve = baseUrlResolver(
+const resolve = publicBaseUrl(
   loadConfig({ env: { SWML_BASIC_AUTH_PASSWORD: PASSWORD, SWML_TOKEN_SECRET: TOKEN_SECRET } }),
 );
 const fakeRequest = (host: string | undefined) =>

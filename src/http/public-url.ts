@@ -1,14 +1,14 @@
-// The public base URL webhooks are built from (SPEC 5), resolved without ever trusting an unvetted header.
+// The public base URL (SPEC 5): one rule for the URLs SWML hands SignalWire and the URL signatures cover.
 import type { Request } from 'express';
 import { isIP } from 'node:net';
 import type { Config } from '../config/index.js';
-import { forwardedValue } from '../http/forwarded.js';
+import { forwardedValue } from './forwarded.js';
 
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /** A host name or IP literal with an optional port: what a forwarded host may look like. */
-export function isValidHost(value: string): boolean {
+function isValidHost(value: string): boolean {
   if (value.length === 0 || value.length > 261) return false;
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
   if (!match) return false;
@@ -19,18 +19,26 @@ export function isValidHost(value: string): boolean {
 }
 
 /**
- * Builds the resolver once. Why the order matters: SignalWire calls back the URLs we put in the SWML,
- * with the Basic Auth credentials in them. If a client could pick the host (the reference SDK trusts any
+ * Builds the rule once. Why the order matters: SignalWire calls back the URLs we put in the SWML, with
+ * the Basic Auth credentials in them. If a client could pick the host (the reference SDK trusts any
  * `X-Forwarded-Host` and even stores it), one request would redirect those credentials to an attacker.
- * So: a configured URL wins; forwarded headers count only with SWML_TRUST_PROXY > 0, from the trusted
- * hop, after syntax checks; the Host header is used only when it names this machine (localhost or an IP).
+ * So, in order:
+ * 1. SWML_PROXY_URL_BASE, when set;
+ * 2. with SWML_TRUST_PROXY > 0, the trusted hop's `X-Forwarded-Proto`/`-Host`, after syntax checks;
+ * 3. with direct TLS, `https://SWML_DOMAIN`, with the port the socket was accepted on unless 443;
+ * 4. `http://<Host header's host if it is localhost or an IP, else localhost>:<port>`.
  * Nothing is stored between requests.
  *
+ * Signatures (src/security/signature.ts) cover `<this base><path and query>`: the very URL the SWML gave
+ * SignalWire, so the two cannot disagree. loadConfig makes sure that, with SIGNALWIRE_SIGNING_KEY set,
+ * the rule stops at step 1 or 3 (settings only): a client's headers never choose the URL a signature is
+ * checked against (src/config/transport.ts, `signingRule`).
+ *
  * @example
- * const baseUrl = baseUrlResolver(config);
- * baseUrl(req); // 'https://agent.example.com'
+ * const base = publicBaseUrl(config);
+ * base(req); // 'https://agent.example.com'
  */
-export function baseUrlResolver(config: Config): (req: Request) => string {
+export function publicBaseUrl(config: Config): (req: Request) => string {
   if (config.proxyUrlBase) {
     const fixed = config.proxyUrlBase;
     return () => fixed;
