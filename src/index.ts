@@ -48,6 +48,10 @@ export type {
   ToolReturn,
 } from './agent/types.js';
 export { createApp, type AppOptions, type GuardApp, type GuardHandle } from './http/app.js';
+// Your own layer (docs/architecture.md): a Unit passed to createApp({ units }), refusing through refusal().
+export { DROPPED, type Unit, type Verdict } from './http/pipeline.js';
+export { refusal, type Refusal } from './http/refusal.js';
+export type { RequestState } from './http/request-state.js';
 export { serve, type RunningAgent, type ServeOptions } from './http/serve.js';
 export { loadConfig, ConfigError, EXIT_CONFIG, type Config } from './config/index.js';
 export { signRequest } from './security/signature.js';

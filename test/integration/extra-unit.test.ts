@@ -2,9 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createApp } from '../../src/http/app.js';
-import type { Unit } from '../../src/http/pipeline.js';
-import { refusal } from '../../src/http/refusal.js';
+// As a user's project would: the unit's shape and refusal() from the package entry.
+import { createApp, refusal, type Unit } from '../../src/index.js';
 import { createBankAgent } from '../../src/demo/bank-agent.js';
 import { ADMIN_TOKEN, LogCapture, PASSWORD, TOKEN_SECRET, USER } from '../helpers/app.js';
 
