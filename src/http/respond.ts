@@ -55,14 +55,7 @@ export function responder(options: { trustProxy: number }): Responder {
   const tls = [...plain, ...HSTS];
   const hops = options.trustProxy;
 
-  function json(
-    req: Request,
-    res: Response,
-    state: RequestState,
-    status: number,
-    body: string,
-    extra?: readonly string[],
-  ): void {
+  const json: Responder['json'] = (req, res, state, status, body, extra) => {
     if (res.headersSent) return;
     const headers = (arrivedOverTls(req, hops) ? tls : plain).slice();
     headers.push('Content-Length', String(Buffer.byteLength(body)));
@@ -76,7 +69,7 @@ export function responder(options: { trustProxy: number }): Responder {
     res.writeHead(status, headers);
     res.end(body);
     state.route.observe(req.method, status, (performance.now() - state.started) / 1000);
-  }
+  };
 
   return {
     json,

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { requireBinary } from '../helpers/binaries.js';
 import { selfSignedCert } from '../helpers/tls.js';
 import { ADMIN_TOKEN, PASSWORD, TOKEN_SECRET, USER, swaigBody, tokenFor } from '../helpers/app.js';
-import { ROOT, freePort, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
+import { freePort, runToExit, startAgentProcess, type AgentProcess } from '../helpers/agent-process.js';
 
 let dir = '';
 let cert = '';
@@ -60,35 +60,16 @@ function https(url: string, opts: { method?: string; auth?: string; body?: strin
 }
 
 /** Runs the agent expecting it to refuse to start: exit code and every stderr line. */
-function failedStart(
+async function failedStart(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string[]; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        SWML_BASIC_AUTH_PASSWORD: PASSWORD,
-        SWML_TOKEN_SECRET: TOKEN_SECRET,
-        SWML_ADMIN_TOKEN: ADMIN_TOKEN,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr: stderr.split('\n').filter(Boolean), stdout });
-    });
+  const { code, stderr, stdout } = await runToExit({
+    SWML_BASIC_AUTH_PASSWORD: PASSWORD,
+    SWML_TOKEN_SECRET: TOKEN_SECRET,
+    SWML_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...env,
   });
+  return { code, stderr: stderr.split('\n').filter(Boolean), stdout };
 }
 
 before(() => {
