@@ -69,10 +69,14 @@ function problem(o: Outcome): string | undefined {
   // HTTP/1.1 without Host) with a bare 400 and closes: no application code ran, so no JSON body to check.
   const parserRefusal = o.status === 400 && o.contentType === '' && (o.body === '' || o.body === '0\r\n\r\n');
   if (!DOCUMENTED.has(o.status)) return `undocumented status ${o.status}`;
+  // Function tokens are random base64url segments joined by dots: one can spell `.ts-` or `.js_` by chance,
+  // which is not a source path. They are checked against the secrets below, not the path patterns.
+  const withoutTokens = o.body.replace(/__token=[A-Za-z0-9._~-]+/g, '__token=');
   for (const leak of LEAKS) {
     // A 200 SWML document carries the Basic Auth credentials in its webhook URLs by design (SPEC 5).
     if (o.status === 200 && leak.source === PASSWORD) continue;
-    if (leak.test(o.body)) return `leak ${leak.source.slice(0, 20)}`;
+    const secret = leak.source === TOKEN_SECRET || leak.source === ADMIN_TOKEN;
+    if (leak.test(secret ? o.body : withoutTokens)) return `leak ${leak.source.slice(0, 20)}`;
   }
   if (parserRefusal || o.method === 'HEAD') return undefined;
   if (!o.contentType.startsWith('application/json')) return `content-type ${o.contentType}`;
